@@ -1,0 +1,37 @@
+"""Public pages of institutions: who they are and what they are responsible for."""
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from actors.models import Institution, InstitutionKind
+
+
+def institution_list(request: HttpRequest) -> HttpResponse:
+    institutions = Institution.objects.annotate(indicator_total=Count("indicators"))
+    groups = [
+        (label, [i for i in institutions if i.kind == kind])
+        for kind, label in InstitutionKind.choices
+    ]
+    return render(
+        request,
+        "actors/institution_list.html",
+        {"groups": [(label, items) for label, items in groups if items]},
+    )
+
+
+def institution_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    institution = get_object_or_404(Institution, uuid=uuid)
+    # Reverse relations only: actors sits below plans and does not import it.
+    indicators = institution.indicators.select_related("plan", "element", "anchor").order_by(
+        "plan", "position"
+    )
+    return render(
+        request,
+        "actors/institution_detail.html",
+        {
+            "institution": institution,
+            "indicators": indicators,
+            "plans": institution.plans.all(),
+        },
+    )

@@ -1,0 +1,558 @@
+"""Reading and validating plan files (docs/plan-file.md).
+
+`read_plan_file()` parses the YAML, validates it against the JSON Schema and
+then checks what a schema cannot express. It never touches the database. Every
+error carries its place in the file (`levels[2].children[0].code`), the line
+where that place starts, a stable code and a message in the active language.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from django.utils.translation import gettext as _
+
+SCHEMA_PATH = Path(__file__).with_name("plan-file.schema.json")
+FORMAT_VERSION = 1
+
+PathItem = str | int
+Location = tuple[PathItem, ...]
+
+
+class PlanNode(dict[str, Any]):
+    """A mapping read from YAML that remembers the line of itself and of each key."""
+
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines = {}
+
+
+@dataclass(frozen=True)
+class PlanFileError:
+    location: Location
+    code: str
+    message: str
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return format_location(self.location)
+
+    def __str__(self) -> str:
+        where = self.where or _("file")
+        if self.line:
+            where = _("%(where)s (line %(line)d)") % {"where": where, "line": self.line}
+        return f"{where}: {self.message}"
+
+
+class PlanFileInvalid(Exception):
+    def __init__(self, errors: list[PlanFileError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+def format_location(location: Location) -> str:
+    text = ""
+    for item in location:
+        if isinstance(item, int):
+            text += f"[{item}]"
+        else:
+            text += f".{item}" if text else item
+    return text
+
+
+# --- YAML --------------------------------------------------------------------
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """Safe YAML that refuses repeated keys, reads every key as text and
+    remembers lines."""
+
+
+def _construct_mapping(loader: _PlanLoader, node: yaml.MappingNode) -> Iterator[PlanNode]:
+    data = PlanNode()
+    data.line = node.start_mark.line + 1
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key = key if isinstance(key, str) else str(key)
+        if key in data:
+            raise _DuplicateKey(
+                None,
+                None,
+                _("the key “%(key)s” is given twice in the same mapping") % {"key": key},
+                key_node.start_mark,
+            )
+        data.key_lines[key] = key_node.start_mark.line + 1
+        data[key] = loader.construct_object(value_node, deep=True)
+
+
+_PlanLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_PlanLoader)
+    except _DuplicateKey as exc:
+        raise PlanFileInvalid([_yaml_error(exc, exc.problem or "", "duplicate-key")]) from exc
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        message = _("this is not valid YAML: %(problem)s") % {"problem": problem}
+        raise PlanFileInvalid([_yaml_error(exc, message, "invalid-yaml")]) from exc
+
+
+def _yaml_error(exc: yaml.YAMLError, message: str, code: str) -> PlanFileError:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        message = _("%(message)s (column %(column)d)") % {
+            "message": message,
+            "column": mark.column + 1,
+        }
+        return PlanFileError((), code, message, mark.line + 1)
+    return PlanFileError((), code, message)
+
+
+# --- locating -----------------------------------------------------------------
+
+
+def line_of(data: Any, location: Location) -> int | None:
+    """The line where `location` starts, or the closest enclosing line known."""
+    line = getattr(data, "line", None)
+    node = data
+    for item in location:
+        try:
+            child = node[item]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, PlanNode) and isinstance(item, str):
+            line = node.key_lines.get(item, line)
+        node = child
+        line = getattr(node, "line", None) or line
+    return line
+
+
+class _Collector:
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.errors: list[PlanFileError] = []
+
+    def add(self, location: Location, code: str, message: str) -> None:
+        self.errors.append(PlanFileError(location, code, message, line_of(self.data, location)))
+
+
+# --- schema -----------------------------------------------------------------
+
+
+@cache
+def schema() -> dict[str, Any]:
+    with SCHEMA_PATH.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded
+
+
+def _type_name(name: str) -> str:
+    names = {
+        "object": _("a mapping"),
+        "array": _("a list"),
+        "string": _("a text"),
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "boolean": _("true or false"),
+        "null": _("nothing"),
+    }
+    return names.get(name, name)
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _schema_errors(data: Any, out: _Collector) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        _translate_schema_error(error, out)
+
+
+def _translate_schema_error(error: jsonschema.ValidationError, out: _Collector) -> None:
+    location: Location = tuple(error.absolute_path)
+    # jsonschema types these as "maybe unset"; on a reported error they are set.
+    instance: Any = error.instance
+    kind: Any = error.validator
+    expected_value: Any = error.validator_value
+    error_schema: Any = error.schema
+    if kind == "required":
+        for key in expected_value:
+            if isinstance(instance, dict) and key not in instance:
+                out.add(
+                    location,
+                    "missing-key",
+                    _("the required key “%(key)s” is missing") % {"key": key},
+                )
+        return
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = sorted(error_schema.get("properties", {}))
+        for key in instance:
+            if key in known:
+                continue
+            message = _("unknown key “%(key)s”") % {"key": key}
+            close = difflib.get_close_matches(str(key), known, n=1)
+            if close:
+                message += " " + _("(did you mean “%(suggestion)s”?)") % {"suggestion": close[0]}
+            elif known:
+                message += " " + _("(expected one of: %(keys)s)") % {"keys": ", ".join(known)}
+            out.add((*location, key), "unknown-key", message)
+        return
+    if kind == "type":
+        expected = expected_value
+        expected_text = " / ".join(
+            _type_name(name) for name in (expected if isinstance(expected, list) else [expected])
+        )
+        message = _("expected %(expected)s, found %(found)s “%(value)s”") % {
+            "expected": expected_text,
+            "found": _type_name(_type_of(instance)),
+            "value": _short(instance),
+        }
+        if location and location[-1] in ("code", "id") and not isinstance(instance, str):
+            message += " " + _("(write it in quotes)")
+        out.add(location, "wrong-type", message)
+        return
+    if kind == "enum":
+        out.add(
+            location,
+            "not-allowed",
+            _("“%(value)s” is not allowed here; expected one of: %(choices)s")
+            % {"value": _short(instance), "choices": ", ".join(map(str, expected_value))},
+        )
+        return
+    if kind == "const":
+        out.add(
+            location,
+            "not-allowed",
+            _("expected %(expected)s, found “%(value)s”")
+            % {"expected": expected_value, "value": _short(instance)},
+        )
+        return
+    if kind == "anyOf" and location and location[-1] == "value":
+        out.add(
+            location,
+            "wrong-type",
+            _("expected a number or “unknown”, found “%(value)s”") % {"value": _short(instance)},
+        )
+        return
+    if kind == "pattern":
+        if location and location[-1] == "targets":
+            # propertyNames: the error is about a key of `targets`, not a value.
+            location = (*location, instance)
+            message = _("“%(value)s” is not a year") % {"value": _short(instance)}
+        elif location and location[-1] == "country":
+            message = _("“%(value)s” is not a two-letter country code (ISO 3166-1, e.g. ML)") % {
+                "value": _short(instance)
+            }
+        else:
+            message = _(
+                "“%(value)s” is not a valid identifier: use up to 60 letters, digits, "
+                "“.”, “_” or “-”, starting with a letter or digit"
+            ) % {"value": _short(instance)}
+        out.add(location, "invalid-value", message)
+        return
+    if kind == "propertyNames":
+        return  # reported through the nested "pattern" error
+    if kind in ("minimum", "maximum"):
+        out.add(
+            location,
+            "invalid-value",
+            _("%(value)s is outside the allowed range") % {"value": _short(instance)},
+        )
+        return
+    if kind in ("minLength", "minItems", "minProperties"):
+        out.add(location, "empty-value", _("this may not be empty"))
+        return
+    if kind == "maxLength":
+        out.add(
+            location,
+            "invalid-value",
+            _("this is longer than %(limit)d characters") % {"limit": expected_value},
+        )
+        return
+    out.add(location, "invalid-value", error.message)
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+# --- what a schema cannot say ----------------------------------------------------
+
+
+def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
+    period = data["plan"]["period"]
+    start, end = period["start"], period["end"]
+    if end < start:
+        out.add(
+            ("plan", "period", "end"),
+            "period-order",
+            _("the period ends (%(end)d) before it starts (%(start)d)")
+            % {"end": end, "start": start},
+        )
+
+    def unique_ids(items: list[Any], where: Location, what: str) -> set[str]:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item["id"] in seen:
+                out.add(
+                    (*where, index, "id"),
+                    "duplicate-id",
+                    _("the %(what)s id “%(id)s” is already used at %(other)s")
+                    % {
+                        "what": what,
+                        "id": item["id"],
+                        "other": format_location((*where, seen[item["id"]])),
+                    },
+                )
+            else:
+                seen[item["id"]] = index
+        return set(seen)
+
+    sources = unique_ids(data.get("sources", []), ("sources",), _("source"))
+    level_ids = [level["id"] for level in data["level_types"]]
+    unique_ids(data["level_types"], ("level_types",), _("level type"))
+    institutions = unique_ids(data.get("institutions", []), ("institutions",), _("institution"))
+    dimensions = unique_ids(data.get("dimensions", []), ("dimensions",), _("dimension"))
+    for index, dimension in enumerate(data.get("dimensions", [])):
+        where: Location = ("dimensions", index)
+        unique_ids(dimension.get("categories", []), (*where, "categories"), _("category"))
+        if dimension["kind"] == "place":
+            if "place_level" not in dimension:
+                out.add(
+                    where,
+                    "missing-key",
+                    _("a place dimension needs “place_level” (e.g. region)"),
+                )
+            if dimension.get("categories"):
+                out.add(
+                    (*where, "categories"),
+                    "not-allowed",
+                    _("a place dimension takes its categories from the places of its level"),
+                )
+        elif not dimension.get("categories"):
+            out.add(where, "missing-key", _("this dimension needs its “categories”"))
+        elif "place_level" in dimension:
+            out.add(
+                (*where, "place_level"),
+                "not-allowed",
+                _("only a place dimension has a place level"),
+            )
+    unique_ids(data.get("anchors", []), ("anchors",), _("anchor point"))
+
+    def check_source(item: dict[str, Any], where: Location) -> None:
+        document = item.get("source", {}).get("document")
+        if document is not None and document not in sources:
+            out.add(
+                (*where, "source", "document"),
+                "unknown-reference",
+                _("unknown source document “%(id)s” (not in “sources”)") % {"id": document},
+            )
+
+    for index, institution in enumerate(data.get("institutions", [])):
+        check_source(institution, ("institutions", index))
+
+    element_ids: dict[str, Location] = {}
+    indicator_ids: dict[str, Location] = {}
+
+    def check_indicator(indicator: dict[str, Any], where: Location) -> None:
+        if indicator["id"] in indicator_ids:
+            out.add(
+                (*where, "id"),
+                "duplicate-id",
+                _("the indicator id “%(id)s” is already used at %(other)s")
+                % {"id": indicator["id"], "other": format_location(indicator_ids[indicator["id"]])},
+            )
+        else:
+            indicator_ids[indicator["id"]] = where
+        check_source(indicator, where)
+        kind = indicator["type"]
+        for key in ("numerator", "denominator"):
+            if key in indicator and kind != "percentage":
+                out.add(
+                    (*where, key),
+                    "not-allowed",
+                    _("“%(key)s” is only for percentage indicators") % {"key": key},
+                )
+        if "scale" in indicator:
+            if kind != "ordinal":
+                out.add(
+                    (*where, "scale"), "not-allowed", _("“scale” is only for ordinal indicators")
+                )
+            values = [level["value"] for level in indicator["scale"]]
+            for position, value in enumerate(values):
+                if value in values[:position]:
+                    out.add(
+                        (*where, "scale", position, "value"),
+                        "duplicate-value",
+                        _("the scale value %(value)d is given twice") % {"value": value},
+                    )
+        for year_text in indicator.get("targets", {}):
+            year = int(year_text)
+            if not start <= year <= end:
+                out.add(
+                    (*where, "targets", year_text),
+                    "target-outside-period",
+                    _("year outside the plan period %(start)d-%(end)d")
+                    % {"start": start, "end": end},
+                )
+        baseline_year = indicator.get("baseline", {}).get("year")
+        if baseline_year is not None and baseline_year > end:
+            out.add(
+                (*where, "baseline", "year"),
+                "baseline-after-period",
+                _("the baseline year %(year)d is after the plan period %(start)d-%(end)d")
+                % {"year": baseline_year, "start": start, "end": end},
+            )
+        if kind == "yes_no":
+            for year_text, value in indicator.get("targets", {}).items():
+                if value not in (0, 1):
+                    out.add(
+                        (*where, "targets", year_text),
+                        "invalid-value",
+                        _("a yes/no target is 1 (yes) or 0 (no)"),
+                    )
+        for position, dimension in enumerate(indicator.get("disaggregations", [])):
+            if dimension not in dimensions:
+                out.add(
+                    (*where, "disaggregations", position),
+                    "unknown-reference",
+                    _("unknown dimension “%(id)s” (not in “dimensions”)") % {"id": dimension},
+                )
+        for position, institution in enumerate(indicator.get("responsible", [])):
+            if institution not in institutions:
+                out.add(
+                    (*where, "responsible", position),
+                    "unknown-reference",
+                    _("unknown institution “%(id)s” (not in “institutions”)") % {"id": institution},
+                )
+
+    def check_codes(items: list[dict[str, Any]], where: Location, key: str) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            code = item.get("code")
+            if code is None:
+                continue
+            if code in seen:
+                out.add(
+                    (*where, key, index, "code"),
+                    "duplicate-code",
+                    _("the code “%(code)s” is already used by a sibling at %(other)s")
+                    % {"code": code, "other": format_location((*where, key, seen[code]))},
+                )
+            else:
+                seen[code] = index
+
+    def check_element(element: dict[str, Any], where: Location, depth: int) -> None:
+        if element["id"] in element_ids:
+            out.add(
+                (*where, "id"),
+                "duplicate-id",
+                _("the element id “%(id)s” is already used at %(other)s")
+                % {"id": element["id"], "other": format_location(element_ids[element["id"]])},
+            )
+        else:
+            element_ids[element["id"]] = where
+        check_source(element, where)
+        level = element["level"]
+        if level not in level_ids:
+            out.add(
+                (*where, "level"),
+                "unknown-reference",
+                _("unknown level type “%(id)s” (not in “level_types”)") % {"id": level},
+            )
+        elif depth >= len(level_ids):
+            out.add(
+                (*where, "level"),
+                "level-order",
+                _("this element is deeper than the plan's %(count)d levels")
+                % {"count": len(level_ids)},
+            )
+        elif level_ids.index(level) != depth:
+            out.add(
+                (*where, "level"),
+                "level-order",
+                _("expected level “%(expected)s” here, found “%(found)s”")
+                % {"expected": level_ids[depth], "found": level},
+            )
+        for index, indicator in enumerate(element.get("indicators", [])):
+            check_indicator(indicator, (*where, "indicators", index))
+        check_codes(element.get("indicators", []), where, "indicators")
+        check_codes(element.get("children", []), where, "children")
+        for index, child in enumerate(element.get("children", [])):
+            check_element(child, (*where, "children", index), depth + 1)
+
+    for index, anchor in enumerate(data.get("anchors", [])):
+        where = ("anchors", index)
+        check_source(anchor, where)
+        for position, indicator in enumerate(anchor.get("indicators", [])):
+            check_indicator(indicator, (*where, "indicators", position))
+    check_codes(data["levels"], (), "levels")
+    for index, element in enumerate(data["levels"]):
+        check_element(element, ("levels", index), 0)
+
+
+def validate(data: Any) -> list[PlanFileError]:
+    """All the errors of a parsed plan file, in file order; [] when it is valid."""
+    out = _Collector(data)
+    if not isinstance(data, dict):
+        out.add((), "wrong-type", _("a plan file is a mapping of keys (format, plan, levels, …)"))
+        return out.errors
+    _schema_errors(data, out)
+    if not out.errors:
+        _check_semantics(data, out)
+    return sorted(out.errors, key=lambda error: (error.line or 0, error.where))
+
+
+def read_plan_text(text: str) -> dict[str, Any]:
+    """Parse and validate a plan file's text; raise PlanFileInvalid with every error."""
+    data: dict[str, Any] = parse_yaml(text)
+    errors = validate(data)
+    if errors:
+        raise PlanFileInvalid(errors)
+    return data
+
+
+def read_plan_file(path: str | Path) -> dict[str, Any]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlanFileInvalid(
+            [PlanFileError((), "invalid-encoding", _("the file is not UTF-8 text"))]
+        ) from exc
+    return read_plan_text(text)

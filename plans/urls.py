@@ -1,0 +1,14 @@
+from django.urls import path
+
+from plans import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("plans/<slug:key>/", views.plan_detail, name="plan"),
+    path("plans/<slug:key>/framework/", views.framework, name="framework"),
+    path("plans/<slug:key>/elements/<uuid:uuid>/", views.element_detail, name="element"),
+    path("plans/<slug:key>/indicators/", views.indicator_list, name="indicators"),
+    path("plans/<slug:key>/indicators/<uuid:uuid>/", views.indicator_detail, name="indicator"),
+    path("plans/<slug:key>/anchors/<uuid:uuid>/", views.anchor_detail, name="anchor"),
+]
