@@ -115,7 +115,7 @@ class _Checker:
         self.check_translations(self.data, ())
         findings = sorted(
             self.findings,
-            key=lambda f: (SEVERITY_ORDER[Severity(f.severity)], f.code, f.line or 0),
+            key=lambda f: (SEVERITY_ORDER[Severity(f.severity)], f.code),
         )
         return CheckResult(
             self.data["plan"]["id"], {**dict(counts), "indicators": indicators}, findings

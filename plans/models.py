@@ -180,7 +180,7 @@ class FrameworkElement(Sourced):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
-    level = models.ForeignKey(LevelType, on_delete=models.PROTECT, related_name="elements")
+    level = models.ForeignKey(LevelType, on_delete=models.CASCADE, related_name="elements")
     key = models.CharField(_("identifier"), max_length=60)
     code = models.CharField(_("code"), max_length=30, blank=True, help_text=_("As published."))
     position = models.PositiveIntegerField(_("position among siblings"), default=0)
@@ -295,7 +295,7 @@ class Indicator(Sourced):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     element = models.ForeignKey(
         FrameworkElement,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="indicators",
@@ -303,7 +303,7 @@ class Indicator(Sourced):
     )
     anchor = models.ForeignKey(
         AnchorPoint,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="indicators",

@@ -214,7 +214,7 @@ def _translate_schema_error(error: jsonschema.ValidationError, out: _Collector) 
         for key in expected_value:
             if isinstance(instance, dict) and key not in instance:
                 out.add(
-                    location,
+                    (*location, key),
                     "missing-key",
                     _("the required key “%(key)s” is missing") % {"key": key},
                 )

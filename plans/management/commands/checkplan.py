@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from plans.check import CheckResult, Severity, check_plan_data, findings_from_errors
+from plans.check import SEVERITY_ORDER, CheckResult, Severity, check_plan_data, findings_from_errors
 from plans.loading import export_plan
 from plans.management.commands._language import activate_language, add_language_argument
 from plans.models import Plan
@@ -77,7 +77,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Findings per code:"))
         for (severity, code), count in sorted(
-            result.counts_by_code().items(), key=lambda item: (item[0][0] != "error", item[0])
+            result.counts_by_code().items(),
+            key=lambda item: (SEVERITY_ORDER[Severity(item[0][0])], item[0][1]),
         ):
             self.stdout.write(f"  {Severity(severity).label:8} {code:28} {count}")
         if not result.findings:

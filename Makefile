@@ -1,0 +1,47 @@
+# The two commands: `make run` (demo server on SQLite) and `make test` (lint, types, suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+MALI_PLAN := nap1325/data/plans/mali-2019-2023.yaml
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint types suite messages makemessages install clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compile the translations (.po → .mo) with Babel: no system gettext needed.
+messages: install
+	$(BIN)/pybabel compile --statistics --directory locale --domain django
+
+run: messages
+	DEBUG=1 $(MANAGE) migrate --verbosity 0
+	DEBUG=1 $(MANAGE) loadplan $(MALI_PLAN)
+	DEBUG=1 $(MANAGE) demo_login
+	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
+	DEBUG=1 $(MANAGE) runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy .
+
+suite: messages
+	$(BIN)/pytest
+
+test: lint types suite
+
+# For developers (needs GNU gettext): refresh the .po files from the code.
+makemessages: install
+	$(MANAGE) makemessages --locale fr --locale en --no-obsolete --no-location --ignore '.venv/*' --ignore 'build/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
