@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Q
 
 from actors.models import Institution, InstitutionKind
 from plans.models import FrameworkElement, Indicator, Plan
@@ -45,9 +46,7 @@ def test_codes_as_published_with_their_slips(mali: Plan) -> None:
 
 def test_every_text_is_in_french_and_english(mali: Plan) -> None:
     for model in (FrameworkElement, Indicator):
-        untranslated = model.objects.filter(plan=mali).filter(title_fr="") | model.objects.filter(
-            plan=mali, title_en=""
-        )
+        untranslated = model.objects.filter(Q(title_fr="") | Q(title_en=""), plan=mali)
         assert not untranslated.exists(), list(untranslated)
     assert mali.title_fr.startswith("Plan d'action national")
     assert mali.languages["fr"]["official"] is False
