@@ -32,6 +32,10 @@ def pytest_configure(config: pytest.Config) -> None:
             write_mo(mo_file, catalog)
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
