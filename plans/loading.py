@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actors.models import Institution
 from plans.models import (
@@ -52,6 +53,25 @@ def to_decimal(value: int | float | None) -> Decimal | None:
     return Decimal(str(value))
 
 
+# What the loader counts, as people read it.
+KIND_LABELS = {
+    "plan": gettext_lazy("plan"),
+    "source": gettext_lazy("sources"),
+    "level type": gettext_lazy("level types"),
+    "institution": gettext_lazy("institutions"),
+    "plan institutions": gettext_lazy("institutions named by the plan"),
+    "dimension": gettext_lazy("dimensions"),
+    "category": gettext_lazy("categories"),
+    "element": gettext_lazy("framework elements"),
+    "anchor": gettext_lazy("anchor points"),
+    "indicator": gettext_lazy("indicators"),
+    "indicator disaggregations": gettext_lazy("disaggregations of indicators"),
+    "indicator responsibilities": gettext_lazy("responsibilities for indicators"),
+    "indicator targets": gettext_lazy("targets of indicators"),
+    "indicator scales": gettext_lazy("scales of indicators"),
+}
+
+
 @dataclass
 class LoadReport:
     plan: Plan
@@ -71,8 +91,11 @@ class LoadReport:
             (_("removed"), self.removed),
         ):
             if counter:
-                items = ", ".join(f"{kind} {count}" for kind, count in sorted(counter.items()))
-                parts.append(f"{label}: {items}")
+                items = ", ".join(
+                    f"{KIND_LABELS.get(kind, kind)} {count}"
+                    for kind, count in sorted(counter.items())
+                )
+                parts.append(_("%(what)s: %(items)s") % {"what": label, "items": items})
         return "; ".join(parts) or _("no change")
 
 
