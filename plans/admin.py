@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from plans.models import (
     AnchorPoint,
@@ -11,6 +12,7 @@ from plans.models import (
     IndicatorTarget,
     LevelType,
     Plan,
+    PlanLoad,
     PlanSource,
     ScaleLevel,
 )
@@ -96,6 +98,24 @@ class IndicatorAdmin(admin.ModelAdmin[Indicator]):
     raw_id_fields = ["element", "anchor"]
     readonly_fields = ["uuid"]
     inlines = [ResponsibilityInline, DisaggregationInline, TargetInline, ScaleInline]
+
+
+@admin.register(PlanLoad)
+class PlanLoadAdmin(admin.ModelAdmin[PlanLoad]):
+    """The history of loads is a record: it is read, never edited."""
+
+    list_display = ["plan", "loaded_at", "loaded_by", "file_name"]
+    list_filter = ["plan"]
+    date_hierarchy = "loaded_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PlanLoad | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PlanLoad | None = None) -> bool:
+        return False
 
 
 admin.site.register(PlanSource)

@@ -32,6 +32,7 @@ from plans.models import (
     IndicatorTarget,
     LevelType,
     Plan,
+    PlanLoad,
     PlanSource,
     ScaleLevel,
 )
@@ -414,10 +415,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def load_plan(data: dict[str, Any], *, dry_run: bool = False) -> LoadReport:
-    """Create or update the plan of a validated plan file, all or nothing."""
+def load_plan(
+    data: dict[str, Any],
+    *,
+    dry_run: bool = False,
+    file_name: str = "",
+    file_sha256: str = "",
+    user: Any = None,
+) -> LoadReport:
+    """Create or update the plan of a validated plan file, all or nothing, and
+    record the load in the plan's history."""
     with transaction.atomic():
         report = _PlanWriter(data).run()
+        PlanLoad.objects.create(
+            plan=report.plan,
+            loaded_by=user,
+            file_name=file_name[-300:],
+            file_sha256=file_sha256,
+            created=dict(report.created),
+            updated=dict(report.updated),
+            removed=dict(report.removed),
+        )
         if dry_run:
             transaction.set_rollback(True)
     return report

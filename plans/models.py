@@ -5,6 +5,7 @@ dimensions and indicators with their baselines and targets."""
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -122,6 +123,44 @@ class Plan(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+
+class PlanLoad(models.Model):
+    """One load of a plan file: when, by whom, from which file, what changed.
+    Written by the loader in the same transaction as the change itself."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="loads")
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loaded by"),
+    )
+    file_name = models.CharField(_("file"), max_length=300, blank=True)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    created = models.JSONField(_("created"), default=dict)
+    updated = models.JSONField(_("updated"), default=dict)
+    removed = models.JSONField(_("removed"), default=dict)
+
+    class Meta:
+        verbose_name = _("plan load")
+        verbose_name_plural = _("plan loads")
+        ordering = ["plan", "-loaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.key} {self.loaded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def changes(self) -> dict[str, int]:
+        """How many items were created, updated and removed."""
+        return {
+            "created": sum(self.created.values()),
+            "updated": sum(self.updated.values()),
+            "removed": sum(self.removed.values()),
+        }
 
 
 class PlanSource(models.Model):

@@ -9,6 +9,7 @@ where that place starts, a stable code and a message in the active language.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -550,9 +551,13 @@ def read_plan_text(text: str) -> dict[str, Any]:
 
 def read_plan_file(path: str | Path) -> dict[str, Any]:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanFileInvalid(
             [PlanFileError((), "invalid-encoding", _("the file is not UTF-8 text"))]
         ) from exc
     return read_plan_text(text)
+
+
+def file_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -76,6 +76,7 @@ def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
             "tree": plan_tree(plan, with_indicators=False),
             "sources": plan.sources.all(),
             "institutions": plan.institutions.all(),
+            "loads": plan.loads.all()[:10],
         },
     )
 

@@ -199,3 +199,25 @@ def test_a_failure_while_writing_rolls_everything_back(
         load(small_plan)
     monkeypatch.undo()
     assert dump_plan(export_plan(Plan.objects.get(key="xx-2020-2024"))) == before
+
+
+def test_every_load_is_recorded(write_plan: Any, small_plan: dict) -> None:
+    path = write_plan(small_plan)
+    call_command("loadplan", str(path), stdout=io.StringIO())
+    call_command("loadplan", str(path), stdout=io.StringIO())
+    plan = Plan.objects.get(key="xx-2020-2024")
+    latest, first = list(plan.loads.all())
+    # plan 1, source 1, level types 2, institutions 2, dimensions 2, categories 2,
+    # elements 4, anchor 1, indicators 7; then the relations set on them.
+    assert first.changes == {"created": 22, "updated": 16, "removed": 0}
+    assert latest.changes == {"created": 0, "updated": 0, "removed": 0}
+    assert latest.file_name == str(path.resolve())
+    assert len(latest.file_sha256) == 64 and latest.file_sha256 == first.file_sha256
+    call_command("loadplan", str(path), "--dry-run", stdout=io.StringIO())
+    assert plan.loads.count() == 2, "a dry run leaves no trace"
+
+
+def test_plan_page_shows_the_history_of_loads(client: Any, mali: Plan) -> None:
+    html = client.get(f"/en/plans/{mali.key}/").content.decode()
+    assert "History of loads" in html
+    assert "0 removed" in html

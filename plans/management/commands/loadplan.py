@@ -1,6 +1,7 @@
 """manage.py loadplan FILE: create or update a plan from its plan file, all or nothing."""
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from plans.loading import load_plan
 from plans.management.commands._language import activate_language, add_language_argument
-from plans.planfile import PlanFileInvalid, read_plan_file
+from plans.planfile import PlanFileInvalid, file_digest, read_plan_file
 
 
 class Command(BaseCommand):
@@ -38,7 +39,12 @@ class Command(BaseCommand):
                 _("%(count)d error(s): the plan was not loaded, nothing was written.")
                 % {"count": len(exc.errors)}
             ) from exc
-        report = load_plan(data, dry_run=options["dry_run"])
+        report = load_plan(
+            data,
+            dry_run=options["dry_run"],
+            file_name=str(Path(path).resolve()),
+            file_sha256=file_digest(path),
+        )
         verb = _("would be loaded") if options["dry_run"] else _("loaded")
         self.stdout.write(
             self.style.SUCCESS(
