@@ -32,14 +32,15 @@ def get_plan(key: str) -> Plan:
 
 def plan_tree(plan: Plan, *, with_indicators: bool = True) -> list[Node]:
     """The framework as a tree, in two queries."""
-    elements = plan.elements.select_related("level").order_by("sort_path")
+    elements = plan.elements.select_related("level", "plan").order_by("sort_path")
     nodes = {element.pk: Node(element) for element in elements}
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.element.parent_id) if node.element.parent_id else None
         (parent.children if parent else roots).append(node)
     if with_indicators:
-        for indicator in plan.indicators.filter(element__isnull=False).order_by("position"):
+        indicators = plan.indicators.filter(element__isnull=False).select_related("plan")
+        for indicator in indicators.order_by("position"):
             assert indicator.element_id is not None
             nodes[indicator.element_id].indicators.append(indicator)
     return roots
@@ -127,9 +128,10 @@ def anchor_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
 
 
 def _indicators(plan: Plan) -> QuerySet[Indicator]:
-    return plan.indicators.select_related("element", "element__level", "anchor").order_by(
-        "position"
-    )
+    # The plan of each related row is selected too: their URLs carry the plan's key.
+    return plan.indicators.select_related(
+        "plan", "element__plan", "element__level", "anchor__plan"
+    ).order_by("position")
 
 
 def indicator_list(request: HttpRequest, key: str) -> HttpResponse:

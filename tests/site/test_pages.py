@@ -219,3 +219,15 @@ def test_home_without_any_plan(client: Client, db: Any) -> None:
     Plan.objects.all().delete()
     html = get(client, "/en/", "en")
     assert "No plan loaded yet" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "most"), [("indicators", 4), ("framework", 15), ("home", 8), ("indicator", 16)]
+)
+def test_pages_do_not_query_per_row(
+    client: Client, mali: Plan, django_assert_max_num_queries: Any, page: str, most: int
+) -> None:
+    """Query counts stay flat as the plan grows (63 indicators here)."""
+    url = page_urls(mali)[page].format(lang="en")
+    with django_assert_max_num_queries(most):
+        client.get(url)
