@@ -1,11 +1,7 @@
 #!/usr/bin/env python
-"""Django's command-line utility for nap1325."""
+"""Django's command-line utility for nap1325 (also installed as `nap1325`)."""
 
-import os
-import sys
+from nap1325.__main__ import main
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
+    main()

@@ -46,6 +46,15 @@ def plan_tree(plan: Plan, *, with_indicators: bool = True) -> list[Node]:
     return roots
 
 
+def ancestors_of(element: FrameworkElement | None) -> list[FrameworkElement]:
+    """The element and its ancestors, from the top of the tree down."""
+    chain: list[FrameworkElement] = []
+    while element is not None:
+        chain.insert(0, element)
+        element = element.parent
+    return chain
+
+
 def level_counts(plan: Plan) -> list[tuple[str, int]]:
     levels = plan.level_types.annotate(total=Count("elements")).order_by("depth")
     return [(level.plural or level.name, level.total) for level in levels]
@@ -99,11 +108,7 @@ def element_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     element = get_object_or_404(
         FrameworkElement.objects.select_related("level", "parent"), plan=plan, uuid=uuid
     )
-    ancestors: list[FrameworkElement] = []
-    parent = element.parent
-    while parent is not None:
-        ancestors.insert(0, parent)
-        parent = parent.parent
+    ancestors = ancestors_of(element.parent)
     return render(
         request,
         "plans/element_detail.html",
@@ -151,11 +156,7 @@ def indicator_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
         ),
         uuid=uuid,
     )
-    ancestors: list[FrameworkElement] = []
-    parent = indicator.element
-    while parent is not None:
-        ancestors.insert(0, parent)
-        parent = parent.parent
+    ancestors = ancestors_of(indicator.element)
     return render(
         request,
         "plans/indicator_detail.html",

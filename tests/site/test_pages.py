@@ -231,3 +231,10 @@ def test_pages_do_not_query_per_row(
     url = page_urls(mali)[page].format(lang="en")
     with django_assert_max_num_queries(most):
         client.get(url)
+
+
+def test_page_titles_are_plain_text(client: Client, mali: Plan) -> None:
+    for url in page_urls(mali).values():
+        html = client.get(url.format(lang="en")).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None and "<" not in title.group(1), url
