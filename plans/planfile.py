@@ -327,22 +327,23 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
             % {"end": end, "start": start},
         )
 
+    def claim_id(
+        seen: dict[str, Location], item: dict[str, Any], where: Location, what: str
+    ) -> None:
+        if item["id"] in seen:
+            out.add(
+                (*where, "id"),
+                "duplicate-id",
+                _("the %(what)s id “%(id)s” is already used at %(other)s")
+                % {"what": what, "id": item["id"], "other": format_location(seen[item["id"]])},
+            )
+        else:
+            seen[item["id"]] = where
+
     def unique_ids(items: list[Any], where: Location, what: str) -> set[str]:
-        seen: dict[str, int] = {}
+        seen: dict[str, Location] = {}
         for index, item in enumerate(items):
-            if item["id"] in seen:
-                out.add(
-                    (*where, index, "id"),
-                    "duplicate-id",
-                    _("the %(what)s id “%(id)s” is already used at %(other)s")
-                    % {
-                        "what": what,
-                        "id": item["id"],
-                        "other": format_location((*where, seen[item["id"]])),
-                    },
-                )
-            else:
-                seen[item["id"]] = index
+            claim_id(seen, item, (*where, index), what)
         return set(seen)
 
     sources = unique_ids(data.get("sources", []), ("sources",), _("source"))
@@ -392,15 +393,7 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
     indicator_ids: dict[str, Location] = {}
 
     def check_indicator(indicator: dict[str, Any], where: Location) -> None:
-        if indicator["id"] in indicator_ids:
-            out.add(
-                (*where, "id"),
-                "duplicate-id",
-                _("the indicator id “%(id)s” is already used at %(other)s")
-                % {"id": indicator["id"], "other": format_location(indicator_ids[indicator["id"]])},
-            )
-        else:
-            indicator_ids[indicator["id"]] = where
+        claim_id(indicator_ids, indicator, where, _("indicator"))
         check_source(indicator, where)
         kind = indicator["type"]
         for key in ("numerator", "denominator"):
@@ -480,15 +473,7 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
                 seen[code] = index
 
     def check_element(element: dict[str, Any], where: Location, depth: int) -> None:
-        if element["id"] in element_ids:
-            out.add(
-                (*where, "id"),
-                "duplicate-id",
-                _("the element id “%(id)s” is already used at %(other)s")
-                % {"id": element["id"], "other": format_location(element_ids[element["id"]])},
-            )
-        else:
-            element_ids[element["id"]] = where
+        claim_id(element_ids, element, where, _("element"))
         check_source(element, where)
         level = element["level"]
         if level not in level_ids:

@@ -181,3 +181,13 @@ def test_errors_in_french(write_plan: Any, small_plan: dict) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No such file"):
         call_command("loadplan", str(tmp_path / "absent.yaml"), language="en")
+
+
+def test_duplicate_indicator_id_in_french(write_plan: Any, small_plan: dict) -> None:
+    small_plan["levels"][1]["indicators"][1]["id"] = "A.I1"
+    errors = refuse(write_plan(small_plan), language="fr")
+    assert "levels[1].indicators[1].id" in errors
+    assert (
+        "l'identifiant « A.I1 » (indicateur) est déjà utilisé à l'emplacement levels[0].indicators[0]"
+        in errors
+    )
