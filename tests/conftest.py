@@ -24,8 +24,6 @@ def pytest_configure(config: pytest.Config) -> None:
     whether the suite runs through `make test` or bare `pytest`."""
     for po_path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"):
         mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
