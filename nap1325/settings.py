@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "nap1325",
+    "places",
     "actors",
     "plans",
+    "operations",
 ]
 
 MIDDLEWARE = [
