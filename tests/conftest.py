@@ -80,3 +80,23 @@ def plain_http(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def alice(db: Any) -> Any:
+    """Alice, M&E officer of the Technical Management Unit."""
+    from django.contrib.auth.models import Group, User
+
+    from operations.apps import TMU_GROUP
+
+    user = User.objects.create_user("alice", password="alice-long-pass-phrase-1")
+    user.groups.add(Group.objects.get(name=TMU_GROUP))
+    return user
+
+
+@pytest.fixture
+def bob(db: Any) -> Any:
+    """Bob, focal point of a ministry: he reports, he does not plan."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("bob", password="bob-long-pass-phrase-22")
