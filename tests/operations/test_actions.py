@@ -127,6 +127,7 @@ def test_every_change_is_audited(costed: OperationalPlan, alice: Any) -> None:
     save_activity(costed, data, by=alice, activity=act2.activity)
     entry = AuditEntry.objects.filter(action="activity.change").get()
     assert entry.user == alice
+    assert entry.before is not None and entry.after is not None
     assert entry.before["elements"] == ["A.1", "A.2"] and entry.after["elements"] == ["A.1"]
     assert entry.before["budget"][1]["amount"] == 500_000 and entry.after["budget"] == []
     actions = set(AuditEntry.objects.values_list("action", flat=True))
