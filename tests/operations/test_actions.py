@@ -28,7 +28,9 @@ from tests.operations.conftest import activity
 pytestmark = pytest.mark.django_db
 
 
-def test_bob_cannot_change_the_operational_plan(costed: OperationalPlan, bob: Any) -> None:
+def test_bob_cannot_change_the_operational_plan(
+    costed: OperationalPlan, bob: Any, sources: dict[str, FundingSource]
+) -> None:
     with pytest.raises(PermissionDenied):
         save_activity(costed, activity("ACT9", ["B"], []), by=bob)
     with pytest.raises(PermissionDenied):
@@ -36,7 +38,7 @@ def test_bob_cannot_change_the_operational_plan(costed: OperationalPlan, bob: An
     act1 = costed.activities.get(code="ACT1")
     with pytest.raises(PermissionDenied):
         record_funding(
-            act1.activity, year=2020, source=act1.budget_lines.first().source, stage="pledged",
+            act1.activity, year=2020, source=sources["nb"], stage="pledged",
             amount=1, on=date(2020, 1, 1), by=bob,
         )  # fmt: skip
 
