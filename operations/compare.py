@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from operations.actions import activity_snapshot
 from operations.models import ActivityVersion, OperationalPlan
 
@@ -27,6 +29,29 @@ COMPARED = (
 )
 
 
+LABELS = {
+    "code": _("Code"),
+    "title_fr": _("Title (French)"),
+    "title_en": _("Title (English)"),
+    "elements": _("Contributes to"),
+    "lead": _("Lead institution"),
+    "monitor": _("Monitoring institution"),
+    "partners": _("Partners"),
+    "places": _("Places"),
+    "quarters": _("Scheduled quarters"),
+    "budget_total": _("Budget (XOF)"),
+    "budget": _("Budget lines"),
+    "status": _("Status"),
+    "progress": _("Progress (%)"),
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) if value else "—"
+    return "—" if value in (None, "") else str(value)
+
+
 @dataclass
 class ActivityChange:
     kind: str  # "added", "removed" or "changed"
@@ -34,6 +59,17 @@ class ActivityChange:
     title: str
     version: ActivityVersion
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) for a reader; budget lines are summed up by their total."""
+        shown = []
+        for name, (before, after) in self.fields.items():
+            if name == "budget":
+                if "budget_total" not in self.fields:
+                    shown.append((str(LABELS[name]), "", str(_("changed"))))
+                continue
+            shown.append((str(LABELS[name]), _shown(before), _shown(after)))
+        return shown
 
 
 def _snapshots(

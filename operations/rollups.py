@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.db.models import Sum
 
@@ -92,8 +93,11 @@ def money_cells(operational_plan: OperationalPlan) -> list[Cell]:
     return sorted(cells.values(), key=lambda c: (c.activity_id, c.year, c.source_id))
 
 
-def totals(cells: Iterable[Cell], key: Callable[[Cell], Hashable]) -> dict[Hashable, Money]:
-    result: dict[Hashable, Money] = defaultdict(Money)
+K = TypeVar("K", bound=Hashable)
+
+
+def totals(cells: Iterable[Cell], key: Callable[[Cell], K]) -> dict[K, Money]:
+    result: dict[K, Money] = defaultdict(Money)
     for item in cells:
         result[key(item)].add(item.money)
     return dict(result)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from operations import views
+
+P = "plans/<slug:key>/operations/"
+V = P + "<int:number>/"
+A = V + "activities/<uuid:uuid>/"
+
+urlpatterns = [
+    path(P, views.operational_plans, name="operational_plans"),
+    path(P + "latest/", views.latest_version, name="latest_operational_plan"),
+    path(P + "new/", views.start_version, name="start_version"),
+    path(V, views.version_detail, name="operational_plan"),
+    path(V + "adopt/", views.adopt_version, name="adopt_version"),
+    path(V + "schedule/", views.schedule, name="schedule"),
+    path(V + "compare/", views.compare, name="compare_versions"),
+    path(V + "activities/new/", views.activity_edit, name="activity_new"),
+    path(A, views.activity_detail, name="activity"),
+    path(A + "edit/", views.activity_edit, name="activity_edit"),
+    path(A + "remove/", views.activity_remove, name="activity_remove"),
+    path(A + "progress/", views.activity_progress, name="activity_progress"),
+    path(A + "funding/", views.activity_funding, name="activity_funding"),
+]

@@ -1,0 +1,396 @@
+"""Pages of the operational plan: versions, money roll-ups, the quarter grid,
+activities (read by all, changed by the Technical Management Unit),
+comparison of versions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from operations import actions
+from operations.compare import compare_versions
+from operations.forms import (
+    ActivityForm,
+    BudgetLineFormSet,
+    FundingForm,
+    budget_initial,
+)
+from operations.models import (
+    ActivityStatus,
+    ActivityVersion,
+    FundingSource,
+    OperationalPlan,
+)
+from operations.rollups import (
+    completion_by_element,
+    convert,
+    money_cells,
+    plan_total,
+    rate_on,
+    stakeholder_shares,
+    totals,
+    totals_by_element,
+)
+from operations.schedule import is_late, plan_quarters, quarter_label
+from plans.models import Plan
+from plans.views import get_plan
+
+CURRENCIES = ("EUR", "USD")
+
+
+def get_version(plan: Plan, number: int) -> OperationalPlan:
+    return get_object_or_404(OperationalPlan, plan=plan, number=number)
+
+
+def operational_plans(request: HttpRequest, key: str) -> HttpResponse:
+    plan = get_plan(key)
+    return render(
+        request,
+        "operations/versions.html",
+        {
+            "plan": plan,
+            "versions": plan.operational_plans.order_by("-number"),
+            "can_edit": actions.can_edit_operations(request.user),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@require_POST
+@login_required
+def start_version(request: HttpRequest, key: str) -> HttpResponse:
+    plan = get_plan(key)
+    try:
+        year = int(request.POST.get("year", ""))
+        version = actions.create_operational_plan(plan, year=year, by=request.user)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, _messages(exc))
+        return redirect("operational_plans", plan.key)
+    messages.success(request, _("Version %(number)d created.") % {"number": version.number})
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def adopt_version(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    version = get_version(get_plan(key), number)
+    try:
+        actions.adopt(version, by=request.user)
+        messages.success(request, _("Version %(number)d adopted.") % {"number": number})
+    except ValidationError as exc:
+        messages.error(request, _messages(exc))
+    return redirect(version)
+
+
+def _messages(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return _("Give a valid year.")
+
+
+@dataclass
+class Row:
+    label: str
+    planned: int
+    pledged: int
+    disbursed: int
+    spent: int
+    gap: int
+    converted: Any = None
+
+
+def _rows(items: list[tuple[str, Any]], rate: Any) -> list[Row]:
+    return [
+        Row(
+            label,
+            m.planned,
+            m.pledged,
+            m.disbursed,
+            m.spent,
+            m.gap,
+            convert(m.planned, rate) if rate else None,
+        )
+        for label, m in items
+    ]
+
+
+def version_detail(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    currency = request.GET.get("currency", "")
+    rate = rate_on(currency, timezone.localdate()) if currency in CURRENCIES else None
+    cells = money_cells(version)
+    by_element = totals_by_element(version, cells)
+    completion = completion_by_element(version)
+    priorities = plan.elements.filter(parent=None).order_by("sort_path")
+    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
+    by_year = totals(cells, lambda c: c.year)
+    by_source = totals(cells, lambda c: c.source_id)
+    return render(
+        request,
+        "operations/version_detail.html",
+        {
+            "plan": plan,
+            "version": version,
+            "total": _rows([(_("Whole plan"), plan_total(cells))], rate)[0],
+            "by_priority": [
+                (row, completion[p.pk])
+                for p, row in zip(
+                    priorities,
+                    _rows([(str(p), by_element[p.pk]) for p in priorities], rate),
+                    strict=True,
+                )
+            ],
+            "by_year": _rows([(str(y), by_year[y]) for y in sorted(by_year)], rate),
+            "by_source": _rows(
+                [(sources[pk].name, m) for pk, m in sorted(by_source.items())], rate
+            ),
+            "shares": stakeholder_shares(version, cells),
+            "currency": currency if rate else "",
+            "currencies": CURRENCIES,
+            "missing_rate": bool(currency) and rate is None,
+            "activity_count": version.activities.count(),
+            "can_edit": actions.can_edit_operations(request.user),
+        },
+    )
+
+
+def schedule(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    """The quarter grid, grouped by priority or by lead institution."""
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    group_by = "institution" if request.GET.get("by") == "institution" else "priority"
+    today = timezone.localdate()
+    quarters = plan_quarters(plan.start_year, plan.end_year)
+    versions = version.activities.select_related(
+        "lead", "activity", "operational_plan__plan"
+    ).prefetch_related("schedule", "elements")
+    priorities = {e.sort_path: e for e in plan.elements.filter(parent=None).select_related("level")}
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    late_count = 0
+    for activity in versions:
+        scheduled = {(q.year, q.quarter) for q in activity.schedule.all()}
+        late = is_late(scheduled, activity.status, today)
+        late_count += late
+        row = {
+            "activity": activity,
+            "cells": [(quarter_label(*q), q in scheduled) for q in quarters],
+            "late": late,
+        }
+        if group_by == "institution":
+            groups[str(activity.lead) if activity.lead else _("No lead institution")].append(row)
+        else:
+            tops = {e.sort_path.split(".")[0] for e in activity.elements.all()}
+            names = [str(priorities[t]) for t in sorted(tops) if t in priorities]
+            for name in names or [_("Not linked to the framework")]:
+                groups[name].append(row)
+    return render(
+        request,
+        "operations/schedule.html",
+        {
+            "plan": plan,
+            "version": version,
+            "group_by": group_by,
+            "years": list(plan.years),
+            "quarters": quarters,
+            "groups": sorted(groups.items()),
+            "late_count": late_count,
+            "today": today,
+        },
+    )
+
+
+def _activity_version(version: OperationalPlan, uuid: str) -> ActivityVersion:
+    return get_object_or_404(
+        version.activities.select_related("lead", "monitor", "activity"), activity__uuid=uuid
+    )
+
+
+def activity_detail(request: HttpRequest, key: str, number: int, uuid: str) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    activity = _activity_version(version, uuid)
+    lines = activity.budget_lines.select_related("source")
+    return render(
+        request,
+        "operations/activity_detail.html",
+        {
+            "plan": plan,
+            "version": version,
+            "activity": activity,
+            "lines": lines,
+            "total": sum(line.amount for line in lines),
+            "funding": activity.activity.funding.select_related("source", "institution"),
+            "late": is_late(
+                [(q.year, q.quarter) for q in activity.schedule.all()],
+                activity.status,
+                timezone.localdate(),
+            ),
+            "can_edit": actions.can_edit_operations(request.user),
+            "can_fund": actions.can_record_funding(request.user),
+            "funding_form": FundingForm(plan),
+            "status_choices": ActivityStatus.choices,
+            "other_versions": OperationalPlan.objects.filter(
+                activities__activity=activity.activity
+            ).exclude(pk=version.pk),
+        },
+    )
+
+
+@login_required
+def activity_edit(
+    request: HttpRequest, key: str, number: int, uuid: str | None = None
+) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    if not actions.can_edit_operations(request.user):
+        raise PermissionDenied
+    existing = _activity_version(version, uuid) if uuid else None
+    if request.method == "POST":
+        form = ActivityForm(plan, request.POST)
+        lines = BudgetLineFormSet(request.POST, prefix="budget", form_kwargs={"plan": plan})
+        if form.is_valid() and lines.is_valid():
+            budget = [
+                line.to_input()
+                for line in lines.forms
+                if line.has_changed() and not line.cleaned_data.get("DELETE")
+            ]
+            try:
+                saved = actions.save_activity(
+                    version,
+                    form.to_input(budget),
+                    by=request.user,
+                    activity=existing.activity if existing else None,
+                )
+            except ValidationError as exc:
+                _attach(exc, form, lines)
+            else:
+                messages.success(request, _("Activity %(code)s saved.") % {"code": saved.code})
+                return redirect(saved)
+    else:
+        initial = ActivityForm.initial_from(existing) if existing else {}
+        form = ActivityForm(plan, initial=initial)
+        lines = BudgetLineFormSet(
+            prefix="budget",
+            form_kwargs={"plan": plan},
+            initial=budget_initial(existing) if existing else None,
+        )
+    year_rows = [
+        (year, [box for box in form["quarters"] if str(box.data["value"]).startswith(f"{year}-")])
+        for year in plan.years
+    ]
+    return render(
+        request,
+        "operations/activity_form.html",
+        {
+            "plan": plan,
+            "version": version,
+            "existing": existing,
+            "form": form,
+            "lines": lines,
+            "year_rows": year_rows,
+        },
+    )
+
+
+def _attach(exc: ValidationError, form: ActivityForm, lines: Any) -> None:
+    for name, problems in exc.message_dict.items():
+        if name == "budget_lines":
+            lines._non_form_errors = lines.error_class(problems)
+        elif name in form.fields:
+            for problem in problems:
+                form.add_error(name, problem)
+        else:
+            for problem in problems:
+                form.add_error(None, problem)
+
+
+@require_POST
+@login_required
+def activity_remove(request: HttpRequest, key: str, number: int, uuid: str) -> HttpResponse:
+    version = get_version(get_plan(key), number)
+    activity = _activity_version(version, uuid)
+    try:
+        actions.remove_activity(version, activity.activity, by=request.user)
+        messages.success(request, _("Activity %(code)s removed.") % {"code": activity.code})
+    except ValidationError as exc:
+        messages.error(request, _messages(exc))
+        return redirect(activity)
+    return redirect("schedule", version.plan.key, version.number)
+
+
+@require_POST
+@login_required
+def activity_progress(request: HttpRequest, key: str, number: int, uuid: str) -> HttpResponse:
+    version = get_version(get_plan(key), number)
+    activity = _activity_version(version, uuid)
+    try:
+        progress = int(request.POST.get("progress", ""))
+        actions.record_progress(
+            activity, status=request.POST.get("status", ""), progress=progress, by=request.user
+        )
+        messages.success(request, _("Progress recorded."))
+    except (ValueError, ValidationError) as exc:
+        messages.error(
+            request,
+            _messages(exc) if isinstance(exc, ValidationError) else _("Give a valid progress."),
+        )
+    return redirect(activity)
+
+
+@require_POST
+@login_required
+def activity_funding(request: HttpRequest, key: str, number: int, uuid: str) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    activity = _activity_version(version, uuid)
+    form = FundingForm(plan, request.POST)
+    if form.is_valid():
+        try:
+            actions.record_funding(activity.activity, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Funding recorded."))
+        except ValidationError as exc:
+            messages.error(request, _messages(exc))
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label}: {' '.join(str(e) for e in problems)}"
+                for name, problems in form.errors.items()
+            ),
+        )
+    return redirect(activity)
+
+
+def compare(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    previous = version.based_on
+    return render(
+        request,
+        "operations/compare.html",
+        {
+            "plan": plan,
+            "version": version,
+            "previous": previous,
+            "changes": compare_versions(previous, version) if previous else [],
+        },
+    )
+
+
+def latest_version(request: HttpRequest, key: str) -> HttpResponseRedirect:
+    plan = get_plan(key)
+    version = plan.operational_plans.order_by("-number").first()
+    if version is None:
+        return redirect("operational_plans", plan.key)
+    return redirect(version)
