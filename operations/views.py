@@ -256,6 +256,13 @@ def activity_edit(
     if not actions.can_edit_operations(request.user):
         raise PermissionDenied
     existing = _activity_version(version, uuid) if uuid else None
+    if version.frozen and request.method != "POST":
+        messages.error(
+            request,
+            _("Version %(number)d is adopted and frozen: start a new version to change it.")
+            % {"number": version.number},
+        )
+        return redirect(existing or version)
     if request.method == "POST":
         form = ActivityForm(plan, request.POST)
         lines = BudgetLineFormSet(request.POST, prefix="budget", form_kwargs={"plan": plan})
@@ -304,6 +311,10 @@ def activity_edit(
 
 
 def _attach(exc: ValidationError, form: ActivityForm, lines: Any) -> None:
+    if not hasattr(exc, "error_dict"):
+        for problem in exc.messages:
+            form.add_error(None, problem)
+        return
     for name, problems in exc.message_dict.items():
         if name == "budget_lines":
             lines._non_form_errors = lines.error_class(problems)
