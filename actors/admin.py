@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actors.models import Institution
+from actors.models import Body, BodyMembership, FocalPoint, Institution
 
 
 @admin.register(Institution)
@@ -9,3 +9,25 @@ class InstitutionAdmin(admin.ModelAdmin[Institution]):
     list_filter = ["kind", "country"]
     search_fields = ["name_fr", "name_en", "acronym", "key"]
     readonly_fields = ["uuid"]
+
+
+class MembershipInline(admin.TabularInline[BodyMembership, Body]):
+    model = BodyMembership
+    extra = 0
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin[Body]):
+    list_display = ["name_fr", "name_en", "kind", "acronym", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name_fr", "name_en", "acronym", "key"]
+    inlines = [MembershipInline]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin[FocalPoint]):
+    list_display = ["name", "institution", "role", "sex", "active_from", "active_until"]
+    list_filter = ["sex", "institution__kind"]
+    search_fields = ["name", "role", "institution__name_fr", "institution__acronym"]
+    autocomplete_fields = ["institution"]

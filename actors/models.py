@@ -32,6 +32,10 @@ class Institution(models.Model):
     notes_en = models.TextField(_("notes (English)"), blank=True)
     source_document = models.CharField(_("source document"), max_length=60, blank=True)
     source_section = models.CharField(_("source section"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
 
     name = Localized("name")
     notes = Localized("notes")
@@ -49,3 +53,141 @@ class Institution(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("institution", args=[self.uuid])
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class FocalPoint(models.Model):
+    """A person who speaks for an institution in the plan's work, for a time."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="focal_points"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_until = models.DateField(_("active until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
+        ordering = ["institution", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active_until__isnull=True)
+                | models.Q(active_from__isnull=True)
+                | models.Q(active_until__gte=models.F("active_from")),
+                name="focalpoint_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.institution.acronym or self.institution.name})"
+
+
+class BodyKind(models.TextChoices):
+    MONITORING_COMMITTEE = "monitoring_committee", _("National monitoring committee")
+    STEERING_COMMITTEE = "steering_committee", _("Support steering committee")
+    MANAGEMENT_UNIT = "management_unit", _("Technical management unit")
+    COMMUNITY_OF_PRACTICE = "community_of_practice", _("Community of practice")
+    REGIONAL_COMMITTEE = "regional_committee", _("Regional committee")
+    LOCAL_COMMITTEE = "local_committee", _("Local committee")
+    OTHER = "other", _("Other body")
+
+
+class Body(models.Model):
+    """A body that runs the plan: committee, unit, community of practice."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    country = models.CharField(_("country"), max_length=2)
+    key = models.SlugField(_("identifier"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
+    name_fr = models.CharField(_("name (French)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    mandate_fr = models.TextField(_("mandate (French)"), blank=True)
+    mandate_en = models.TextField(_("mandate (English)"), blank=True)
+    meets = models.CharField(
+        _("meets"),
+        max_length=12,
+        blank=True,
+        choices=[("quarterly", _("Every quarter")), ("annually", _("Every year"))],
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        verbose_name=_("place"),
+    )
+    notes_fr = models.TextField(_("notes (French)"), blank=True)
+    notes_en = models.TextField(_("notes (English)"), blank=True)
+    source_document = models.CharField(_("source document"), max_length=60, blank=True)
+    source_section = models.CharField(_("source section"), max_length=300, blank=True)
+
+    name = Localized("name")
+    mandate = Localized("mandate")
+    notes = Localized("notes")
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["country", "kind", "name_fr"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "key"], name="body_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("body", args=[self.uuid])
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    OBSERVER = "observer", _("Observer")
+
+
+class BodyMembership(models.Model):
+    """An institution (or one of its focal points) sitting on a body, for a time."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="memberships"
+    )
+    focal_point = models.ForeignKey(
+        FocalPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True)
+                | models.Q(since__isnull=True)
+                | models.Q(until__gte=models.F("since")),
+                name="membership_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} — {self.body} ({self.get_role_display()})"

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from actors.models import Institution, InstitutionKind
+from actors.models import Body, Institution, InstitutionKind
 
 
 def institution_list(request: HttpRequest) -> HttpResponse:
@@ -33,5 +33,21 @@ def institution_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "institution": institution,
             "indicators": indicators,
             "plans": institution.plans.all(),
+            "memberships": institution.memberships.select_related("body"),
+            "focal_points": institution.focal_points.all(),
         },
+    )
+
+
+def body_list(request: HttpRequest) -> HttpResponse:
+    bodies = Body.objects.annotate(member_total=Count("memberships"))
+    return render(request, "actors/body_list.html", {"bodies": bodies})
+
+
+def body_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    body = get_object_or_404(Body, uuid=uuid)
+    return render(
+        request,
+        "actors/body_detail.html",
+        {"body": body, "memberships": body.memberships.select_related("institution")},
     )

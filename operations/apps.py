@@ -30,4 +30,8 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operational plan")
 
     def ready(self) -> None:
+        from operations.planfile import FundingSourcesSection
+        from plans.loading import register_section
+
         post_migrate.connect(ensure_tmu_group, sender=self)
+        register_section(FundingSourcesSection())

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models, transaction
 from django.db.models import F
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from actors.models import Institution
+from actors.models import Body, BodyMembership, Institution
 from plans.models import (
     AnchorPoint,
     Dimension,
@@ -60,6 +61,10 @@ KIND_LABELS = {
     "source": gettext_lazy("sources"),
     "level type": gettext_lazy("level types"),
     "institution": gettext_lazy("institutions"),
+    "body": gettext_lazy("bodies"),
+    "body members": gettext_lazy("members of bodies"),
+    "plan bodies": gettext_lazy("bodies named by the plan"),
+    "funding source": gettext_lazy("funding sources"),
     "plan institutions": gettext_lazy("institutions named by the plan"),
     "dimension": gettext_lazy("dimensions"),
     "category": gettext_lazy("categories"),
@@ -71,6 +76,25 @@ KIND_LABELS = {
     "indicator targets": gettext_lazy("targets of indicators"),
     "indicator scales": gettext_lazy("scales of indicators"),
 }
+
+
+class PlanFileSection(Protocol):
+    """A section of the plan file that an app above `plans` reads and writes
+    (e.g. `funding_sources`, owned by operations)."""
+
+    key: str
+
+    def load(self, plan: Plan, items: list[dict[str, Any]], writer: PlanWriter) -> None: ...
+
+    def export(self, plan: Plan) -> list[dict[str, Any]]: ...
+
+
+SECTIONS: list[PlanFileSection] = []
+
+
+def register_section(section: PlanFileSection) -> None:
+    if all(existing.key != section.key for existing in SECTIONS):
+        SECTIONS.append(section)
 
 
 @dataclass
@@ -100,7 +124,7 @@ class LoadReport:
         return "; ".join(parts) or _("no change")
 
 
-class _PlanWriter:
+class PlanWriter:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.report: LoadReport
@@ -153,6 +177,9 @@ class _PlanWriter:
         self.load_sources()
         self.load_level_types()
         self.load_institutions()
+        self.load_bodies()
+        for section in SECTIONS:
+            section.load(plan, data.get(section.key, []), self)
         self.load_dimensions()
         self.indicators = {i.key: i for i in plan.indicators.all()}
         self.indicator_position = 0
@@ -245,6 +272,52 @@ class _PlanWriter:
             named.append(obj)
         # Institutions are the country's, not the plan's: other plans may name them.
         self.set_related("plan institutions", self.plan.institutions, named)
+
+    def load_bodies(self) -> None:
+        country = self.plan.country
+        existing = {b.key: b for b in Body.objects.filter(country=country)}
+        named = []
+        for item in self.data.get("bodies", []):
+            body = self.sync(
+                "body",
+                Body,
+                existing,
+                item["id"],
+                country=country,
+                kind=item["kind"],
+                acronym=item.get("acronym", ""),
+                meets=item.get("meets", ""),
+                **text_fields("name", item["name"]),
+                **text_fields("mandate", item.get("mandate")),
+                **text_fields("notes", item.get("notes")),
+                **_source(item),
+            )
+            named.append(body)
+            members = [
+                (
+                    self.institution_by_key[m["institution"]].pk,
+                    m.get("role", "member"),
+                    _date(m.get("since")),
+                    _date(m.get("until")),
+                )
+                for m in item.get("members", [])
+            ]
+            current = [(m.institution_id, m.role, m.since, m.until) for m in body.memberships.all()]
+            if current != members:
+                body.memberships.all().delete()
+                BodyMembership.objects.bulk_create(
+                    BodyMembership(
+                        body=body,
+                        institution_id=institution,
+                        role=role,
+                        since=since,
+                        until=until,
+                        position=position,
+                    )
+                    for position, (institution, role, since, until) in enumerate(members)
+                )
+                self.report.updated["body members"] += 1
+        self.set_related("plan bodies", self.plan.bodies, named)
 
     def load_dimensions(self) -> None:
         self.dimensions = {d.key: d for d in self.plan.dimensions.all()}
@@ -406,6 +479,10 @@ def _source(item: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def _plain(value: Any) -> Any:
     """Plain dicts and lists (the YAML reader's mappings remember their lines)."""
     if isinstance(value, dict):
@@ -426,7 +503,7 @@ def load_plan(
     """Create or update the plan of a validated plan file, all or nothing, and
     record the load in the plan's history."""
     with transaction.atomic():
-        report = _PlanWriter(data).run()
+        report = PlanWriter(data).run()
         PlanLoad.objects.create(
             plan=report.plan,
             loaded_by=user,
@@ -504,6 +581,32 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         )
         for i in plan.institutions.order_by("pk")
     ]
+    bodies = [
+        _compact(
+            {
+                "id": b.key,
+                "kind": b.kind,
+                "name": _text(b, "name"),
+                "acronym": b.acronym,
+                "mandate": _text(b, "mandate"),
+                "meets": b.meets,
+                "notes": _text(b, "notes"),
+                "source": _source_out(b),
+                "members": [
+                    _compact(
+                        {
+                            "institution": m.institution.key,
+                            "role": None if m.role == "member" else m.role,
+                            "since": m.since.isoformat() if m.since else None,
+                            "until": m.until.isoformat() if m.until else None,
+                        }
+                    )
+                    for m in b.memberships.select_related("institution")
+                ],
+            }
+        )
+        for b in plan.bodies.order_by("pk")
+    ]
     dimensions = [
         _compact(
             {
@@ -563,6 +666,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 for lt in plan.level_types.all()
             ],
             "institutions": institutions,
+            "bodies": bodies,
+            **{section.key: section.export(plan) for section in SECTIONS},
             "dimensions": dimensions,
             "anchors": [
                 _compact(

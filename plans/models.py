@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Institution
+from actors.models import Body, Institution
 from nap1325.i18n import Localized
 
 if TYPE_CHECKING:
@@ -97,6 +97,9 @@ class Plan(models.Model):
     notes_en = models.TextField(_("notes (English)"), blank=True)
     institutions = models.ManyToManyField(
         Institution, blank=True, related_name="plans", verbose_name=_("institutions named")
+    )
+    bodies = models.ManyToManyField(
+        Body, blank=True, related_name="plans", verbose_name=_("bodies that run the plan")
     )
     loaded_at = models.DateTimeField(_("last loaded"), null=True, blank=True)
 

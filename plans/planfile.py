@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date as date_type
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,14 @@ def _construct_mapping(loader: _PlanLoader, node: yaml.MappingNode) -> Iterator[
 
 
 _PlanLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _date_as_text(loader: _PlanLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay text (2017-11-10): the schema checks their shape, the loader parses them.
+    return str(loader.construct_scalar(node))
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 def parse_yaml(text: str) -> Any:
@@ -389,6 +398,43 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
     for index, institution in enumerate(data.get("institutions", [])):
         check_source(institution, ("institutions", index))
 
+    def check_institution(reference: str, where: Location) -> None:
+        if reference not in institutions:
+            out.add(
+                where,
+                "unknown-reference",
+                _("unknown institution “%(id)s” (not in “institutions”)") % {"id": reference},
+            )
+
+    def check_date(text: str, where: Location) -> date_type | None:
+        try:
+            return date_type.fromisoformat(text)
+        except ValueError:
+            out.add(where, "invalid-value", _("“%(value)s” is not a date") % {"value": text})
+            return None
+
+    unique_ids(data.get("bodies", []), ("bodies",), _("body"))
+    for index, body in enumerate(data.get("bodies", [])):
+        check_source(body, ("bodies", index))
+        for position, member in enumerate(body.get("members", [])):
+            where = ("bodies", index, "members", position)
+            check_institution(member["institution"], (*where, "institution"))
+            since = check_date(member["since"], (*where, "since")) if "since" in member else None
+            until = check_date(member["until"], (*where, "until")) if "until" in member else None
+            if since and until and until < since:
+                out.add(
+                    (*where, "until"),
+                    "period-order",
+                    _("the membership ends before it starts"),
+                )
+    unique_ids(data.get("funding_sources", []), ("funding_sources",), _("funding source"))
+    for index, funding in enumerate(data.get("funding_sources", [])):
+        where = ("funding_sources", index)
+        if "institution" in funding:
+            check_institution(funding["institution"], (*where, "institution"))
+        elif funding["kind"] == "partner":
+            out.add(where, "missing-key", _("a partner source names its institution"))
+
     element_ids: dict[str, Location] = {}
     indicator_ids: dict[str, Location] = {}
 
@@ -449,12 +495,7 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
                     _("unknown dimension “%(id)s” (not in “dimensions”)") % {"id": dimension},
                 )
         for position, institution in enumerate(indicator.get("responsible", [])):
-            if institution not in institutions:
-                out.add(
-                    (*where, "responsible", position),
-                    "unknown-reference",
-                    _("unknown institution “%(id)s” (not in “institutions”)") % {"id": institution},
-                )
+            check_institution(institution, (*where, "responsible", position))
 
     def check_codes(items: list[dict[str, Any]], where: Location, key: str) -> None:
         seen: dict[str, int] = {}
