@@ -194,7 +194,8 @@ def _check_open(operational_plan: OperationalPlan) -> None:
         )
 
 
-def _write_activity(version: ActivityVersion, data: ActivityInput) -> None:
+def write_activity(version: ActivityVersion, data: ActivityInput) -> None:
+    """Write an activity version's content (the callers check and audit)."""
     version.code = data.code.strip()
     for name in (
         "title_fr",
@@ -265,7 +266,7 @@ def save_activity(
                 operational_plan=operational_plan, activity=activity
             )
             before = activity_snapshot(version)
-        _write_activity(version, data)
+        write_activity(version, data)
         audit(
             "activity.create" if before is None else "activity.change",
             version,

@@ -30,8 +30,14 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operational plan")
 
     def ready(self) -> None:
-        from operations.planfile import FundingSourcesSection
+        from operations.planfile import (
+            CompletionSection,
+            FundingSourcesSection,
+            OperationalPlanSection,
+        )
         from plans.loading import register_section
 
         post_migrate.connect(ensure_tmu_group, sender=self)
         register_section(FundingSourcesSection())
+        register_section(OperationalPlanSection())
+        register_section(CompletionSection())

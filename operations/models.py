@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Institution
 from nap1325.i18n import Localized
 from places.models import Place
-from plans.models import FrameworkElement, Plan
+from plans.models import FrameworkElement, Plan, Sourced
 
 
 class FundingSourceKind(models.TextChoices):
@@ -164,7 +164,7 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class ActivityVersion(models.Model):
+class ActivityVersion(Sourced):
     """An activity as one version of the operational plan plans it."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

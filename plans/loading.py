@@ -83,10 +83,12 @@ class PlanFileSection(Protocol):
     (e.g. `funding_sources`, owned by operations)."""
 
     key: str
+    # Sections that point at framework elements load after the framework.
+    after_framework: bool
 
-    def load(self, plan: Plan, items: list[dict[str, Any]], writer: PlanWriter) -> None: ...
+    def load(self, plan: Plan, items: Any, writer: PlanWriter) -> None: ...
 
-    def export(self, plan: Plan) -> list[dict[str, Any]]: ...
+    def export(self, plan: Plan) -> Any: ...
 
 
 SECTIONS: list[PlanFileSection] = []
@@ -179,7 +181,8 @@ class PlanWriter:
         self.load_institutions()
         self.load_bodies()
         for section in SECTIONS:
-            section.load(plan, data.get(section.key, []), self)
+            if not section.after_framework:
+                section.load(plan, data.get(section.key), self)
         self.load_dimensions()
         self.indicators = {i.key: i for i in plan.indicators.all()}
         self.indicator_position = 0
@@ -211,6 +214,9 @@ class PlanWriter:
         self.remove("dimension", self.dimensions)
         self.remove("level type", self.level_types)
         self.remove("source", self.sources)
+        for section in SECTIONS:
+            if section.after_framework:
+                section.load(plan, data.get(section.key), self)
         Plan.objects.filter(pk=plan.pk).update(loaded_at=timezone.now())
         return self.report
 
@@ -667,7 +673,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             ],
             "institutions": institutions,
             "bodies": bodies,
-            **{section.key: section.export(plan) for section in SECTIONS},
+            **{s.key: s.export(plan) for s in SECTIONS if not s.after_framework},
             "dimensions": dimensions,
             "anchors": [
                 _compact(
@@ -681,6 +687,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 )
                 for a in plan.anchors.all()
             ],
+            **{s.key: s.export(plan) for s in SECTIONS if s.after_framework},
             "levels": [element_out(element) for element in children.get(None, [])],
         }
     )

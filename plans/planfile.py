@@ -552,6 +552,95 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
     check_codes(data["levels"], (), "levels")
     for index, element in enumerate(data["levels"]):
         check_element(element, ("levels", index), 0)
+    _check_operations(data, out, element_ids, institutions, check_institution, check_source)
+
+
+def _check_operations(
+    data: dict[str, Any],
+    out: _Collector,
+    element_ids: dict[str, Location],
+    institutions: set[str],
+    check_institution: Any,
+    check_source: Any,
+) -> None:
+    """The operational plan and reported completion of a plan file."""
+    start, end = data["plan"]["period"]["start"], data["plan"]["period"]["end"]
+    sources = {item["id"] for item in data.get("funding_sources", [])}
+
+    def check_element_reference(reference: str, where: Location) -> None:
+        if reference not in element_ids:
+            out.add(
+                where,
+                "unknown-reference",
+                _("unknown framework element “%(id)s” (no element of “levels” has this id)")
+                % {"id": reference},
+            )
+
+    operational = data.get("operational_plan", {})
+    codes: dict[str, int] = {}
+    for index, activity in enumerate(operational.get("activities", [])):
+        where: Location = ("operational_plan", "activities", index)
+        check_source(activity, where)
+        if activity["code"] in codes:
+            out.add(
+                (*where, "code"),
+                "duplicate-code",
+                _("the activity code “%(code)s” is already used at %(other)s")
+                % {
+                    "code": activity["code"],
+                    "other": format_location(
+                        ("operational_plan", "activities", codes[activity["code"]])
+                    ),
+                },
+            )
+        codes.setdefault(activity["code"], index)
+        for position, element in enumerate(activity.get("elements", [])):
+            check_element_reference(element, (*where, "elements", position))
+        for key in ("lead", "monitor"):
+            if key in activity:
+                check_institution(activity[key], (*where, key))
+        for position, partner in enumerate(activity.get("partners", [])):
+            check_institution(partner, (*where, "partners", position))
+        if "lead" in activity and activity.get("monitor") == activity["lead"]:
+            out.add(
+                (*where, "monitor"),
+                "monitor-is-lead",
+                _("the monitoring institution must differ from the lead institution"),
+            )
+        for position, quarter in enumerate(activity.get("quarters", [])):
+            if not start <= int(quarter[:4]) <= end:
+                out.add(
+                    (*where, "quarters", position),
+                    "quarter-outside-period",
+                    _("%(quarter)s is outside the plan period %(start)d-%(end)d")
+                    % {"quarter": quarter, "start": start, "end": end},
+                )
+        for position, line in enumerate(activity.get("budget", [])):
+            if not start <= line["year"] <= end:
+                out.add(
+                    (*where, "budget", position, "year"),
+                    "target-outside-period",
+                    _("year outside the plan period %(start)d-%(end)d")
+                    % {"start": start, "end": end},
+                )
+            if line["source"] not in sources:
+                out.add(
+                    (*where, "budget", position, "source"),
+                    "unknown-reference",
+                    _("unknown funding source “%(id)s” (not in “funding_sources”)")
+                    % {"id": line["source"]},
+                )
+    for index, item in enumerate(data.get("completion", [])):
+        where = ("completion", index)
+        check_element_reference(item["element"], (*where, "element"))
+        check_source(item, where)
+        if item["completed"] > item["planned"]:
+            out.add(
+                (*where, "completed"),
+                "invalid-value",
+                _("more activities completed (%(completed)d) than planned (%(planned)d)")
+                % {"completed": item["completed"], "planned": item["planned"]},
+            )
 
 
 def validate(data: Any) -> list[PlanFileError]:

@@ -29,22 +29,22 @@ class Command(BaseCommand):
         activate_language(options)
         path = options["file"]
         try:
-            data = read_plan_file(path)
+            report = load_plan(
+                read_plan_file(path),
+                dry_run=options["dry_run"],
+                file_name=str(Path(path).resolve()),
+                file_sha256=file_digest(path),
+            )
         except FileNotFoundError as exc:
             raise CommandError(_("No such file: %(path)s") % {"path": path}) from exc
         except PlanFileInvalid as exc:
+            # Errors found while writing (e.g. an unknown place) roll the whole load back.
             for error in exc.errors:
                 self.stderr.write(f"{path}: {error}")
             raise CommandError(
                 _("%(count)d error(s): the plan was not loaded, nothing was written.")
                 % {"count": len(exc.errors)}
             ) from exc
-        report = load_plan(
-            data,
-            dry_run=options["dry_run"],
-            file_name=str(Path(path).resolve()),
-            file_sha256=file_digest(path),
-        )
         verb = _("would be loaded") if options["dry_run"] else _("loaded")
         self.stdout.write(
             self.style.SUCCESS(
