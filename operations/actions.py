@@ -186,6 +186,40 @@ def activity_snapshot(version: ActivityVersion) -> dict[str, Any]:
     }
 
 
+def input_snapshot(data: ActivityInput) -> dict[str, Any]:
+    """What `activity_snapshot` would read once `data` is written."""
+    return {
+        "code": data.code.strip(),
+        "title_fr": data.title_fr.strip(),
+        "title_en": data.title_en.strip(),
+        "description_fr": data.description_fr.strip(),
+        "description_en": data.description_en.strip(),
+        "deliverable_fr": data.deliverable_fr.strip(),
+        "deliverable_en": data.deliverable_en.strip(),
+        "elements": sorted(e.key for e in data.elements),
+        "lead": data.lead.key if data.lead else None,
+        "monitor": data.monitor.key if data.monitor else None,
+        "partners": sorted(i.key for i in data.partners),
+        "places": sorted(p.code for p in data.places),
+        "quarters": [f"{y}-Q{q}" for y, q in sorted(set(data.quarters))],
+        "status": data.status,
+        "progress": data.progress,
+        "unplanned": data.unplanned,
+        "budget": [
+            {
+                "year": line.year,
+                "source": line.source.key,
+                "label": line.label.strip(),
+                "unit": line.unit.strip(),
+                "unit_cost": line.unit_cost,
+                "quantity": str(line.quantity.quantize(Decimal("0.01"))),
+                "amount": compute_amount(line.unit_cost, line.quantity),
+            }
+            for line in data.budget_lines
+        ],
+    }
+
+
 def _check_open(operational_plan: OperationalPlan) -> None:
     if operational_plan.frozen:
         raise ValidationError(

@@ -32,7 +32,7 @@ from operations.models import (
     FundingSource,
     OperationalPlan,
 )
-from plans.models import FrameworkElement
+from plans.models import FrameworkElement, Plan
 
 
 @dataclass
@@ -222,3 +222,79 @@ def completion_by_element(operational_plan: OperationalPlan) -> dict[int, Comple
         done = [a for a in counted if status[a] == "completed"]
         result[element_id] = Completion(len(counted), len(done))
     return result
+
+
+# Published rates are rounded to whole percents; beyond half a point the
+# difference is not rounding.
+DISCREPANCY_THRESHOLD = Decimal("0.5")
+
+
+@dataclass
+class ReportedRate:
+    planned: int
+    completed: int
+    published: Decimal | None
+
+    @property
+    def computed(self) -> Decimal | None:
+        return percent(self.completed, self.planned)
+
+    @property
+    def discrepancy(self) -> Decimal | None:
+        """Published minus computed, when they differ by more than half a point."""
+        if self.published is None or self.computed is None:
+            return None
+        difference = self.published - self.computed
+        return difference if abs(difference) > DISCREPANCY_THRESHOLD else None
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    priorities: list[FrameworkElement]
+    activities: int | None
+    completion: ReportedRate | None
+    budget: int | None
+    budget_is_declared: bool
+    partial: bool
+    reported: list[tuple[FrameworkElement, ReportedRate]]
+
+
+def plan_summary(plan: Plan) -> PlanSummary:
+    """A plan's figures for the side-by-side page: from its latest
+    operational-plan version, or from what its review reported."""
+    from operations.models import ReportedCompletion
+
+    priorities = list(
+        plan.elements.filter(parent=None).select_related("level").order_by("sort_path")
+    )
+    reported = [
+        (r.element, ReportedRate(r.planned, r.completed, r.published_rate))
+        for r in ReportedCompletion.objects.filter(element__plan=plan)
+        .select_related("element")
+        .order_by("element__sort_path")
+    ]
+    version = plan.operational_plans.order_by("-number").first()
+    activities = completion = budget = None
+    declared = partial = False
+    if reported:
+        planned = sum(rate.planned for _e, rate in reported)
+        completed = sum(rate.completed for _e, rate in reported)
+        activities, completion = planned, ReportedRate(planned, completed, None)
+    elif version is not None:
+        counted = version.activities.filter(unplanned=False).exclude(status="cancelled")
+        if counted.exists() and not version.partial:
+            activities = counted.count()
+            completion = ReportedRate(activities, counted.filter(status="completed").count(), None)
+        elif counted.exists():
+            activities = None  # a partial list says nothing of the total
+    if version is not None:
+        partial = version.partial
+        cells = money_cells(version)
+        if cells:
+            budget = plan_total(cells).planned
+        elif version.declared_total is not None:
+            budget, declared = version.declared_total, True
+    return PlanSummary(
+        plan, priorities, activities, completion, budget, declared, partial, reported
+    )

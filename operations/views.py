@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,9 +33,11 @@ from operations.models import (
     OperationalPlan,
 )
 from operations.rollups import (
+    DISCREPANCY_THRESHOLD,
     completion_by_element,
     convert,
     money_cells,
+    plan_summary,
     plan_total,
     rate_on,
     stakeholder_shares,
@@ -42,6 +45,7 @@ from operations.rollups import (
     totals_by_element,
 )
 from operations.schedule import is_late, plan_quarters, quarter_label
+from operations.workbook import WorkbookError, WorkbookInvalid, build_workbook, import_workbook
 from plans.models import Plan
 from plans.views import get_plan
 
@@ -405,3 +409,93 @@ def latest_version(request: HttpRequest, key: str) -> HttpResponseRedirect:
     if version is None:
         return redirect("operational_plans", plan.key)
     return redirect(version)
+
+
+def plans_side_by_side(request: HttpRequest) -> HttpResponse:
+    """Every plan of the default plan's country, oldest first: priorities,
+    activities, completion and budget."""
+    default = Plan.objects.filter(key=settings.DEFAULT_PLAN).first() or Plan.objects.first()
+    plans = Plan.objects.filter(country=default.country) if default else Plan.objects.none()
+    return render(
+        request,
+        "operations/side_by_side.html",
+        {
+            "plan": default,
+            "summaries": [plan_summary(p) for p in plans.order_by("start_year")],
+            "threshold": DISCREPANCY_THRESHOLD,
+        },
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def workbook_export(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    version = get_version(get_plan(key), number)
+    return _xlsx(build_workbook(version), f"operational-plan-{key}-v{number}.xlsx")
+
+
+def workbook_template(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    version = get_version(get_plan(key), number)
+    return _xlsx(
+        build_workbook(version, with_activities=False), f"operational-plan-{key}-template.xlsx"
+    )
+
+
+@login_required
+def workbook_import(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    plan = get_plan(key)
+    version = get_version(plan, number)
+    if not actions.can_edit_operations(request.user):
+        raise PermissionDenied
+    errors: list[WorkbookError] = []
+    if request.method == "POST":
+        upload = request.FILES.get("workbook")
+        if upload is None:
+            errors = [WorkbookError(_("file"), None, None, _("Choose a workbook to import."))]
+        elif upload.size is not None and upload.size > MAX_UPLOAD:
+            errors = [
+                WorkbookError(upload.name or "", None, None, _("The file is larger than 5 MB."))
+            ]
+        elif version.frozen:
+            errors = [
+                WorkbookError(
+                    upload.name or "",
+                    None,
+                    None,
+                    _("Version %(number)d is adopted and frozen: start a new version to change it.")
+                    % {"number": version.number},
+                )
+            ]
+        else:
+            try:
+                report = import_workbook(version, upload, by=request.user)
+            except WorkbookInvalid as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Workbook imported: %(created)d created, %(updated)d changed, "
+                        "%(removed)d removed, %(unchanged)d unchanged."
+                    )
+                    % {
+                        "created": len(report.created),
+                        "updated": len(report.updated),
+                        "removed": len(report.removed),
+                        "unchanged": len(report.unchanged),
+                    },
+                )
+                return redirect(version)
+    return render(
+        request,
+        "operations/workbook_import.html",
+        {"plan": plan, "version": version, "errors": errors},
+    )
