@@ -100,6 +100,7 @@ def test_an_import_creates_changes_and_removes(costed: OperationalPlan, alice: A
         ["ACT1", "ACT2"],
     )
     act7 = costed.activities.get(code="ACT7")
+    assert act7.lead is not None and act7.monitor is not None
     assert (act7.status, act7.progress, act7.lead.key, act7.monitor.key) == (
         "ongoing",
         20,
@@ -111,7 +112,8 @@ def test_an_import_creates_changes_and_removes(costed: OperationalPlan, alice: A
     assert AuditEntry.objects.filter(action="activity.create", summary__endswith="ACT7").exists()
 
 
-BAD = {
+# case: (cells to change, sheet, column, message)
+BAD: dict[str, tuple[dict[tuple[str, str], Any], str, str, str]] = {
     "unknown institution": ({("Activities", "I2"): "ministry-of-magic"}, "Activities", "I", "unknown institution “ministry-of-magic”"),
     "monitor is lead": ({("Activities", "K2"): "mwa"}, "Activities", "K", "must differ from the lead institution"),
     "quarter outside the plan": ({("Activities", "AJ1"): "2031-Q1"}, "Activities", "AJ", "outside the plan period"),
@@ -155,7 +157,7 @@ def test_errors_in_french_through_the_site(
     with translation.override("fr"):
         content = build_workbook(costed)
     bad = edited(content, {("Budget", "F2"): -5, ("Activités", "K2"): "mwa"})
-    bad.name = "plan.xlsx"  # type: ignore[attr-defined]
+    bad.name = "plan.xlsx"
     response = client.post(f"/fr/plans/{costed.plan.key}/operations/1/import/", {"workbook": bad})
     html = response.content.decode()
     assert response.status_code == 200
@@ -184,7 +186,7 @@ def test_adopted_versions_cannot_be_imported_into(
     adopt(costed, by=alice)
     client.force_login(alice)
     content = io.BytesIO(build_workbook(costed))
-    content.name = "plan.xlsx"  # type: ignore[attr-defined]
+    content.name = "plan.xlsx"
     response = client.post(
         f"/en/plans/{costed.plan.key}/operations/1/import/", {"workbook": content}
     )
