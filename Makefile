@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-MALI_PLAN := nap1325/data/plans/mali-2019-2023.yaml
+PLANS := nap1325/data/plans/mali-2012-2014.yaml nap1325/data/plans/mali-2015-2017.yaml \
+	nap1325/data/plans/mali-2019-2023.yaml
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test lint types suite messages makemessages install clean
@@ -22,7 +23,8 @@ messages: install
 
 run: messages
 	DEBUG=1 $(MANAGE) migrate --verbosity 0
-	DEBUG=1 $(MANAGE) loadplan $(MALI_PLAN)
+	DEBUG=1 $(MANAGE) loadplaces
+	for plan in $(PLANS); do DEBUG=1 $(MANAGE) loadplan $$plan || exit 1; done
 	DEBUG=1 $(MANAGE) demo_login
 	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
 	DEBUG=1 $(MANAGE) runserver $(HOST)
