@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from operations.actions import set_exchange_rate
 from operations.models import (
     ActivityVersion,
     BudgetLine,
@@ -69,8 +70,18 @@ class FundingRecordAdmin(admin.ModelAdmin[FundingRecord]):
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin[ExchangeRate]):
+    """Rates are set through the action, which checks and audits them."""
+
     list_display = ["currency", "xof_per_unit", "valid_from", "set_by"]
     list_filter = ["currency"]
+    fields = ["currency", "xof_per_unit", "valid_from"]
+
+    def save_model(self, request: HttpRequest, obj: ExchangeRate, form: Any, change: bool) -> None:
+        saved = set_exchange_rate(obj.currency, obj.xof_per_unit, obj.valid_from, by=request.user)
+        obj.pk = saved.pk
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ReportedCompletion)

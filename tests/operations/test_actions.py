@@ -152,3 +152,18 @@ def test_partners_must_be_named(xx: Plan) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         FundingSource.objects.create(plan=xx, key="x", kind="partner", name_fr="x", name_en="x")
     assert Institution.objects.filter(country="XX").count() == 2
+
+
+def test_exchange_rates_through_the_admin_are_audited(client: Any, alice: Any) -> None:
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("charlie", password="charlie-long-pass-phrase-3")
+    client.force_login(admin)
+    response = client.post(
+        "/en/admin/operations/exchangerate/add/",
+        {"currency": "eur", "xof_per_unit": "655.957", "valid_from": "2019-01-01"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="exchange_rate.set")
+    assert entry.user == admin and entry.after is not None
+    assert entry.after["currency"] == "EUR"
