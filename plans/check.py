@@ -158,11 +158,20 @@ class _Checker:
                     _("%(element)s does not sit under the code of %(parent)s")
                     % {"element": self.describe(element), "parent": self.describe(ancestor)},
                 )
-            elif rest.isdigit():
+            elif rest.isascii() and rest.isdecimal():
                 group = (element["level"], ancestor["code"], id(ancestor))
                 groups.setdefault(group, []).append((int(rest), element, ancestor_where))
+        top = [(e, w) for e, w, _p, coded in elements if coded is None and e.get("code")]
+        for element, _where in top:
+            code = element["code"]
+            if code.isascii() and code.isdecimal():
+                groups.setdefault((element["level"], "", 0), []).append(
+                    (int(code), element, ("levels",))
+                )
         for (level, parent_code, _ident), members in groups.items():
             numbers = {number for number, _element, _where in members}
+            if max(numbers) > 10 * len(numbers) + 100:
+                continue  # numbers that far apart are not a sequence with gaps
             missing = [n for n in range(1, max(numbers) + 1) if n not in numbers]
             if missing:
                 name = self.level_names.get(level, level)
@@ -173,7 +182,9 @@ class _Checker:
                     _("numbering gap: no %(level)s %(codes)s")
                     % {
                         "level": name,
-                        "codes": ", ".join(f"{parent_code}.{n}" for n in missing),
+                        "codes": ", ".join(
+                            f"{parent_code}.{n}" if parent_code else str(n) for n in missing
+                        ),
                     },
                 )
 

@@ -37,7 +37,7 @@ from plans.models import (
     PlanSource,
     ScaleLevel,
 )
-from plans.planfile import FORMAT_VERSION
+from plans.planfile import FORMAT_VERSION, PlanFileError, PlanFileInvalid
 
 M = TypeVar("M", bound=models.Model)
 
@@ -171,6 +171,17 @@ class PlanWriter:
             **text_fields("notes", meta.get("notes")),
         }
         plan = Plan.objects.select_for_update().filter(key=meta["id"]).first()
+        if plan is not None and plan.country != meta["country"]:
+            raise PlanFileInvalid(
+                [
+                    PlanFileError(
+                        ("plan", "id"),
+                        "plan-of-another-country",
+                        _("the plan id “%(id)s” is already used by a plan of %(country)s")
+                        % {"id": plan.key, "country": plan.country},
+                    )
+                ]
+            )
         self.report = LoadReport(plan=plan or Plan(key=meta["id"]))
         plan = self.sync("plan", Plan, {plan.key: plan} if plan else {}, meta["id"], **values)
         self.report.plan = plan
@@ -362,7 +373,7 @@ class PlanWriter:
         existing: dict[str, FrameworkElement],
     ) -> None:
         sort_path = f"{parent.sort_path}." if parent else ""
-        sort_path += f"{position + 1:04d}"
+        sort_path += f"{position + 1:05d}"
         obj = self.sync(
             "element",
             FrameworkElement,

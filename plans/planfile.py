@@ -11,9 +11,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date as date_type
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,22 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _Alias(yaml.MarkedYAMLError):
+    pass
+
+
 class _PlanLoader(yaml.SafeLoader):
-    """Safe YAML that refuses repeated keys, reads every key as text and
-    remembers lines."""
+    """Safe YAML that refuses repeated keys and aliases, reads every key as
+    text and remembers lines. Aliases are refused because a few lines of them
+    can expand to billions of nodes; a plan file never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Alias(
+                None, None, _("aliases (*name) are not allowed in a plan file"), event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _PlanLoader, node: yaml.MappingNode) -> Iterator[PlanNode]:
@@ -121,6 +136,12 @@ def parse_yaml(text: str) -> Any:
         return yaml.load(text, Loader=_PlanLoader)
     except _DuplicateKey as exc:
         raise PlanFileInvalid([_yaml_error(exc, exc.problem or "", "duplicate-key")]) from exc
+    except _Alias as exc:
+        raise PlanFileInvalid([_yaml_error(exc, exc.problem or "", "invalid-yaml")]) from exc
+    except RecursionError as exc:
+        raise PlanFileInvalid(
+            [PlanFileError((), "invalid-yaml", _("the file is nested too deeply"))]
+        ) from exc
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         message = _("this is not valid YAML: %(problem)s") % {"problem": problem}
@@ -163,7 +184,9 @@ class _Collector:
         self.errors: list[PlanFileError] = []
 
     def add(self, location: Location, code: str, message: str) -> None:
-        self.errors.append(PlanFileError(location, code, message, line_of(self.data, location)))
+        error = PlanFileError(location, code, message, line_of(self.data, location))
+        if error not in self.errors:
+            self.errors.append(error)
 
 
 # --- schema -----------------------------------------------------------------
@@ -297,6 +320,16 @@ def _translate_schema_error(error: jsonschema.ValidationError, out: _Collector) 
         return
     if kind == "propertyNames":
         return  # reported through the nested "pattern" error
+    if kind == "uniqueItems":
+        out.add(location, "duplicate-value", _("this list names the same item twice"))
+        return
+    if kind == "maxItems":
+        out.add(
+            location,
+            "invalid-value",
+            _("this list has more than %(limit)d items") % {"limit": expected_value},
+        )
+        return
     if kind in ("minimum", "maximum"):
         out.add(
             location,
@@ -547,6 +580,7 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
     for index, anchor in enumerate(data.get("anchors", [])):
         where = ("anchors", index)
         check_source(anchor, where)
+        check_codes(anchor.get("indicators", []), where, "indicators")
         for position, indicator in enumerate(anchor.get("indicators", [])):
             check_indicator(indicator, (*where, "indicators", position))
     check_codes(data["levels"], (), "levels")
@@ -643,11 +677,72 @@ def _check_operations(
             )
 
 
+# Keys whose values (or list items) are identifiers: no spaces, no line breaks.
+IDENTIFIER_KEYS = {
+    "id", "level", "country", "institution", "lead", "monitor", "element", "document",
+    "responsible", "disaggregations", "elements", "partners", "places", "source",
+}  # fmt: skip
+NUMBER_KEYS = {"end_target", "value"}
+MAX_DECIMALS = 4
+
+
+def _check_scalars(node: Any, where: Location, out: _Collector, parent_key: str = "") -> None:
+    """What neither YAML nor the schema refuses but a database would: NUL
+    bytes, lone surrogates, identifiers with hidden line breaks, numbers that
+    are not finite or have more decimals than are kept."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if parent_key == "targets" and not (str(key).isascii() and str(key).isdecimal()):
+                out.add(
+                    (*where, key), "invalid-value", _("“%(value)s” is not a year") % {"value": key}
+                )
+            if parent_key == "targets" or key in NUMBER_KEYS:
+                _check_number(value, (*where, key), out)
+            _check_scalars(value, (*where, key), out, str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_scalars(value, (*where, index), out, parent_key)
+    elif isinstance(node, str):
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            out.add(where, "invalid-value", _("this text has an invalid character"))
+            return
+        if "\x00" in node:
+            out.add(where, "invalid-value", _("this text has an invalid character"))
+        elif parent_key in IDENTIFIER_KEYS and node != "".join(node.split()):
+            out.add(
+                where,
+                "invalid-value",
+                _("“%(value)s” is an identifier: no spaces or line breaks")
+                % {"value": node.strip()},
+            )
+
+
+def _check_number(value: Any, where: Location, out: _Collector) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        out.add(where, "invalid-value", _("this is not a number"))
+        return
+    exponent = Decimal(str(value)).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        out.add(
+            where,
+            "invalid-value",
+            _("%(value)s has more than %(count)d decimals")
+            % {"value": value, "count": MAX_DECIMALS},
+        )
+
+
 def validate(data: Any) -> list[PlanFileError]:
     """All the errors of a parsed plan file, in file order; [] when it is valid."""
     out = _Collector(data)
     if not isinstance(data, dict):
         out.add((), "wrong-type", _("a plan file is a mapping of keys (format, plan, levels, …)"))
+        return out.errors
+    _check_scalars(data, (), out)
+    if out.errors:
         return out.errors
     _schema_errors(data, out)
     if not out.errors:
@@ -664,9 +759,9 @@ def read_plan_text(text: str) -> dict[str, Any]:
     return data
 
 
-def read_plan_file(path: str | Path) -> dict[str, Any]:
+def read_plan_bytes(content: bytes) -> dict[str, Any]:
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanFileInvalid(
             [PlanFileError((), "invalid-encoding", _("the file is not UTF-8 text"))]
@@ -674,5 +769,9 @@ def read_plan_file(path: str | Path) -> dict[str, Any]:
     return read_plan_text(text)
 
 
-def file_digest(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def read_plan_file(path: str | Path) -> dict[str, Any]:
+    return read_plan_bytes(Path(path).read_bytes())
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()

@@ -93,8 +93,10 @@ def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 def framework(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
-    anchors = plan.anchors.prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
+    anchors = plan.anchors.select_related("plan").prefetch_related(
+        Prefetch(
+            "indicators", queryset=Indicator.objects.select_related("plan").order_by("position")
+        )
     )
     return render(
         request,
@@ -106,7 +108,9 @@ def framework(request: HttpRequest, key: str) -> HttpResponse:
 def element_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     plan = get_plan(key)
     element = get_object_or_404(
-        FrameworkElement.objects.select_related("level", "parent"), plan=plan, uuid=uuid
+        FrameworkElement.objects.select_related("level", "parent__plan", "parent__level"),
+        plan=plan,
+        uuid=uuid,
     )
     ancestors = ancestors_of(element.parent)
     return render(
@@ -116,8 +120,8 @@ def element_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
             "plan": plan,
             "element": element,
             "ancestors": ancestors,
-            "children": element.children.select_related("level").order_by("position"),
-            "indicators": element.indicators.order_by("position"),
+            "children": element.children.select_related("level", "plan").order_by("position"),
+            "indicators": element.indicators.select_related("plan").order_by("position"),
         },
     )
 
@@ -128,7 +132,11 @@ def anchor_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     return render(
         request,
         "plans/anchor_detail.html",
-        {"plan": plan, "anchor": anchor, "indicators": anchor.indicators.order_by("position")},
+        {
+            "plan": plan,
+            "anchor": anchor,
+            "indicators": anchor.indicators.select_related("plan").order_by("position"),
+        },
     )
 
 

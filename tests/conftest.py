@@ -19,15 +19,19 @@ MALI_PLAN = ROOT / "nap1325" / "data" / "plans" / "mali-2019-2023.yaml"
 SMALL_PLAN = Path(__file__).resolve().parent / "fixtures" / "small-plan.yaml"
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def compile_translations() -> None:
     """Compile the translations so that pages are tested in both languages,
-    whether the suite runs through `make test` or bare `pytest`."""
+    whether the suite runs through `make test` or bare `pytest`. Done when
+    this module is imported, before Django reads any catalogue."""
     for po_path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"):
         mo_path = po_path.with_suffix(".mo")
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+
+
+compile_translations()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -148,3 +148,13 @@ def test_unknown_target() -> None:
 
     with pytest.raises(CommandError, match="neither a file nor the id of a loaded plan"):
         call_command("checkplan", "no-such-plan", language="en")
+
+
+def test_top_level_numbering_gaps_and_odd_codes(write_plan: Any, small_plan: dict) -> None:
+    small_plan["levels"][1]["code"] = "3"  # pillars 1 and 3: no 2
+    small_plan["levels"][0]["children"][0]["code"] = "1.²"  # a digit, but not a decimal one
+    small_plan["levels"][0]["children"][1]["code"] = "1.99999999999"
+    status, result = check_json(str(write_plan(small_plan)))
+    gaps = [f["message"] for f in result["findings"] if f["code"] == "numbering-gap"]
+    assert gaps == ["numbering gap: no Pillar 2"]
+    assert status == 0

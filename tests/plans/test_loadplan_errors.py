@@ -189,3 +189,73 @@ def test_duplicate_indicator_id_in_french(write_plan: Any, small_plan: dict) -> 
     assert "levels[1].indicators[1].id" in errors
     expected = "l'identifiant « A.I1 » (indicateur) est déjà utilisé à l'emplacement"
     assert f"{expected} levels[0].indicators[0]" in errors
+
+
+def test_a_plan_id_of_another_country_is_refused(
+    write_plan: Any, small_plan: dict, mali: Any
+) -> None:
+    """A file must never replace another country's plan by reusing its id."""
+    small_plan["plan"]["id"] = mali.key
+    errors = refuse(write_plan(small_plan))
+    assert "plan.id" in errors and "already used by a plan of ML" in errors
+    assert mali.elements.count() == 58
+
+
+def test_aliases_are_refused(write_plan: Any) -> None:
+    bomb = "format: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+    errors = refuse(write_plan(bomb))
+    assert "aliases (*name) are not allowed" in errors and "line 3" in errors
+
+
+def test_deep_nesting_is_refused(write_plan: Any) -> None:
+    errors = refuse(write_plan("format: 1\nplan: " + "[" * 5000 + "]" * 5000 + "\n"))
+    assert "nested too deeply" in errors or "expected a mapping" in errors
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1e30, "outside the allowed range"),
+        (float("inf"), "this is not a number"),
+        (float("nan"), "this is not a number"),
+        (12.345678, "has more than 4 decimals"),
+    ],
+)
+def test_numbers_a_database_cannot_keep(
+    write_plan: Any, small_plan: dict, value: float, message: str
+) -> None:
+    small_plan["levels"][0]["indicators"][0]["targets"][2022] = value
+    errors = refuse(write_plan(small_plan))
+    assert "levels[0].indicators[0].targets.2022" in errors and message in errors
+
+
+def test_identifiers_with_hidden_line_breaks(write_plan: Any, small_plan: dict) -> None:
+    small_plan["levels"][0]["indicators"][0]["targets"] = {2022: 20, "2022\n": 25}
+    small_plan["levels"][1]["id"] = "B\n"
+    errors = refuse(write_plan(small_plan))
+    assert "is not a year" in errors
+    assert "levels[1].id" in errors and "no spaces or line breaks" in errors
+
+
+def test_lists_that_repeat_themselves(write_plan: Any, small_plan: dict) -> None:
+    small_plan["levels"][0]["indicators"][0]["responsible"] = ["mwa", "mwa"]
+    errors = refuse(write_plan(small_plan))
+    assert "levels[0].indicators[0].responsible" in errors
+    assert "this list names the same item twice" in errors
+
+
+def test_a_missing_key_is_reported_once(write_plan: Any) -> None:
+    errors = refuse(write_plan("format: 1\n"))
+    assert errors.count("the required key “plan” is missing") == 1
+    assert errors.count("the required key “levels” is missing") == 1
+
+
+def test_invalid_characters(write_plan: Any, small_plan: dict) -> None:
+    small_plan["levels"][0]["title"]["en"] = "Nul\x00byte"
+    errors = refuse(write_plan(small_plan))
+    assert "levels[0].title.en" in errors and "invalid character" in errors
+
+
+def test_a_folder_is_not_a_plan_file(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("loadplan", str(tmp_path), language="en")

@@ -39,6 +39,8 @@ class Command(BaseCommand):
 
     def run_check(self, target: str) -> CheckResult:
         path = Path(target)
+        if path.is_dir():
+            raise CommandError(_("%(path)s is a folder, not a plan file.") % {"path": target})
         if path.is_file():
             try:
                 data = parse_yaml(path.read_text(encoding="utf-8"))

@@ -28,6 +28,12 @@ class Command(BaseCommand):
             raise CommandError(_("No plan with the id “%(plan)s”.") % {"plan": options["plan"]})
         text = dump_plan(export_plan(plan))
         if options["output"]:
-            Path(options["output"]).write_text(text, encoding="utf-8")
+            try:
+                Path(options["output"]).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(
+                    _("Cannot write %(path)s: %(reason)s")
+                    % {"path": options["output"], "reason": exc.strerror}
+                ) from exc
         else:
             self.stdout.write(text, ending="")

@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from plans.loading import load_plan
 from plans.management.commands._language import activate_language, add_language_argument
-from plans.planfile import PlanFileInvalid, file_digest, read_plan_file
+from plans.planfile import PlanFileInvalid, digest, read_plan_bytes
 
 
 class Command(BaseCommand):
@@ -29,14 +30,24 @@ class Command(BaseCommand):
         activate_language(options)
         path = options["file"]
         try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
+            ) from exc
+        try:
             report = load_plan(
-                read_plan_file(path),
+                read_plan_bytes(content),
                 dry_run=options["dry_run"],
                 file_name=str(Path(path).resolve()),
-                file_sha256=file_digest(path),
+                file_sha256=digest(content),
             )
-        except FileNotFoundError as exc:
-            raise CommandError(_("No such file: %(path)s") % {"path": path}) from exc
+        except DatabaseError as exc:
+            # A limit the file checks missed: the transaction is rolled back whole.
+            raise CommandError(
+                _("The database refused the plan (%(reason)s): nothing was written.")
+                % {"reason": exc}
+            ) from exc
         except PlanFileInvalid as exc:
             # Errors found while writing (e.g. an unknown place) roll the whole load back.
             for error in exc.errors:
