@@ -391,6 +391,12 @@ def _check_semantics(data: dict[str, Any], out: _Collector) -> None:
     sources = unique_ids(data.get("sources", []), ("sources",), _("source"))
     level_ids = [level["id"] for level in data["level_types"]]
     unique_ids(data["level_types"], ("level_types",), _("level type"))
+    if "indicators" in level_ids:
+        out.add(
+            ("level_types", level_ids.index("indicators"), "id"),
+            "not-allowed",
+            _("“indicators” is reserved: the framework check counts indicators under that name"),
+        )
     institutions = unique_ids(data.get("institutions", []), ("institutions",), _("institution"))
     dimensions = unique_ids(data.get("dimensions", []), ("dimensions",), _("dimension"))
     for index, dimension in enumerate(data.get("dimensions", [])):
