@@ -19,7 +19,7 @@ from operations.models import (
     VersionStatus,
 )
 from places.models import Place
-from plans.loading import PlanWriter, text_fields
+from plans.loading import PlanWriter, number_out, text_fields, text_out
 from plans.models import Plan
 from plans.planfile import PlanFileError, PlanFileInvalid
 
@@ -59,17 +59,12 @@ class FundingSourcesSection:
             item: dict[str, Any] = {
                 "id": source.key,
                 "kind": source.kind,
-                "name": {k: v for k, v in (("fr", source.name_fr), ("en", source.name_en)) if v},
+                "name": text_out(source, "name"),
             }
             if source.institution is not None:
                 item["institution"] = source.institution.key
             result.append(item)
         return result
-
-
-def _text(fr: str, en: str) -> dict[str, str] | None:
-    value = {k: v for k, v in (("fr", fr), ("en", en)) if v}
-    return value or None
 
 
 class OperationalPlanSection:
@@ -186,9 +181,9 @@ class OperationalPlanSection:
         ):
             entry: dict[str, Any] = {
                 "code": activity.code,
-                "title": _text(activity.title_fr, activity.title_en),
-                "description": _text(activity.description_fr, activity.description_en),
-                "deliverable": _text(activity.deliverable_fr, activity.deliverable_en),
+                "title": text_out(activity, "title"),
+                "description": text_out(activity, "description"),
+                "deliverable": text_out(activity, "deliverable"),
                 "elements": [e.key for e in activity.elements.order_by("sort_path")],
                 "lead": activity.lead.key if activity.lead else None,
                 "monitor": activity.monitor.key if activity.monitor else None,
@@ -205,7 +200,7 @@ class OperationalPlanSection:
                         **({"label": line.label} if line.label else {}),
                         **({"unit": line.unit} if line.unit else {}),
                         "unit_cost": line.unit_cost,
-                        "quantity": _number(line.quantity),
+                        "quantity": number_out(line.quantity),
                     }
                     for line in activity.budget_lines.all()
                 ],
@@ -219,14 +214,10 @@ class OperationalPlanSection:
             "status": version.status if version.frozen else None,
             "partial": version.partial or None,
             "declared_total": version.declared_total,
-            "notes": _text(version.notes_fr, version.notes_en),
+            "notes": text_out(version, "notes"),
             "activities": activities,
         }
         return {k: v for k, v in result.items() if v is not None}
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _normalized(item: dict[str, Any]) -> dict[str, Any]:
@@ -287,7 +278,7 @@ class CompletionSection:
                 "completed": record.completed,
             }
             if record.published_rate is not None:
-                item["published_rate"] = _number(record.published_rate)
+                item["published_rate"] = number_out(record.published_rate)
             if record.source_document:
                 item["source"] = {"document": record.source_document}
                 if record.source_section:

@@ -538,13 +538,13 @@ def load_plan(
 # --- export -----------------------------------------------------------------------
 
 
-def _text(obj: Any, name: str) -> dict[str, str] | None:
+def text_out(obj: Any, name: str) -> dict[str, str] | None:
     value = {lang: getattr(obj, f"{name}_{lang}") for lang in LANGUAGES}
     value = {lang: text for lang, text in value.items() if text}
     return value or None
 
 
-def _number(value: Decimal | None) -> int | float | None:
+def number_out(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value.normalize())
@@ -575,24 +575,24 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         {
             "id": plan.key,
             "country": plan.country,
-            "title": _text(plan, "title"),
-            "description": _text(plan, "description"),
+            "title": text_out(plan, "title"),
+            "description": text_out(plan, "description"),
             "period": {"start": plan.start_year, "end": plan.end_year},
             "version": plan.version,
             "status": plan.status,
             "default_language": plan.default_language,
             "languages": plan.languages,
-            "notes": _text(plan, "notes"),
+            "notes": text_out(plan, "notes"),
         }
     )
     institutions = [
         _compact(
             {
                 "id": i.key,
-                "name": _text(i, "name"),
+                "name": text_out(i, "name"),
                 "acronym": i.acronym,
                 "kind": i.kind,
-                "notes": _text(i, "notes"),
+                "notes": text_out(i, "notes"),
                 "source": _source_out(i),
             }
         )
@@ -603,11 +603,11 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             {
                 "id": b.key,
                 "kind": b.kind,
-                "name": _text(b, "name"),
+                "name": text_out(b, "name"),
                 "acronym": b.acronym,
-                "mandate": _text(b, "mandate"),
+                "mandate": text_out(b, "mandate"),
                 "meets": b.meets,
-                "notes": _text(b, "notes"),
+                "notes": text_out(b, "notes"),
                 "source": _source_out(b),
                 "members": [
                     _compact(
@@ -629,9 +629,11 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             {
                 "id": d.key,
                 "kind": d.kind,
-                "name": _text(d, "name"),
+                "name": text_out(d, "name"),
                 "place_level": d.place_level,
-                "categories": [{"id": c.key, "name": _text(c, "name")} for c in d.categories.all()],
+                "categories": [
+                    {"id": c.key, "name": text_out(c, "name")} for c in d.categories.all()
+                ],
             }
         )
         for d in plan.dimensions.prefetch_related("categories")
@@ -662,8 +664,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 "id": element.key,
                 "level": element.level.key,
                 "code": element.code,
-                "title": _text(element, "title"),
-                "description": _text(element, "description"),
+                "title": text_out(element, "title"),
+                "description": text_out(element, "description"),
                 "source": _source_out(element),
                 "indicators": by_element.get(element.pk, []),
                 "children": [element_out(child) for child in children.get(element.pk, [])],
@@ -679,7 +681,9 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 for s in plan.sources.all()
             ],
             "level_types": [
-                _compact({"id": lt.key, "name": _text(lt, "name"), "plural": _text(lt, "plural")})
+                _compact(
+                    {"id": lt.key, "name": text_out(lt, "name"), "plural": text_out(lt, "plural")}
+                )
                 for lt in plan.level_types.all()
             ],
             "institutions": institutions,
@@ -690,8 +694,8 @@ def export_plan(plan: Plan) -> dict[str, Any]:
                 _compact(
                     {
                         "id": a.key,
-                        "title": _text(a, "title"),
-                        "description": _text(a, "description"),
+                        "title": text_out(a, "title"),
+                        "description": text_out(a, "description"),
                         "source": _source_out(a),
                         "indicators": by_anchor.get(a.pk, []),
                     }
@@ -711,41 +715,41 @@ def _export_indicator(indicator: Indicator) -> dict[str, Any]:
             {
                 "value": "unknown"
                 if indicator.baseline_unknown
-                else _number(indicator.baseline_value),
+                else number_out(indicator.baseline_value),
                 "year": indicator.baseline_year,
-                "source": _text(indicator, "baseline_source"),
+                "source": text_out(indicator, "baseline_source"),
             }
         )
     return _compact(
         {
             "id": indicator.key,
             "code": indicator.code,
-            "title": _text(indicator, "title"),
-            "definition": _text(indicator, "definition"),
+            "title": text_out(indicator, "title"),
+            "definition": text_out(indicator, "definition"),
             "type": indicator.type,
-            "unit": _text(indicator, "unit"),
-            "numerator": _text(indicator, "numerator"),
-            "denominator": _text(indicator, "denominator"),
+            "unit": text_out(indicator, "unit"),
+            "numerator": text_out(indicator, "numerator"),
+            "denominator": text_out(indicator, "denominator"),
             "scale": [
-                {"value": s.value, "label": _text(s, "label")} for s in indicator.scale.all()
+                {"value": s.value, "label": text_out(s, "label")} for s in indicator.scale.all()
             ],
             "direction": None if indicator.direction == "increase" else indicator.direction,
             "baseline": baseline,
-            "targets": {str(t.year): _number(t.value) for t in indicator.targets.all()},
-            "end_target": _number(indicator.end_target),
+            "targets": {str(t.year): number_out(t.value) for t in indicator.targets.all()},
+            "end_target": number_out(indicator.end_target),
             "accumulation": None
             if indicator.accumulation == "periodic"
             else indicator.accumulation,
             "disaggregations": [
                 row.dimension.key for row in indicator.indicatordisaggregation_set.all()
             ],
-            "data_source": _text(indicator, "data_source"),
+            "data_source": text_out(indicator, "data_source"),
             "frequency": indicator.frequency,
             "responsible": [
                 row.institution.key for row in indicator.indicatorresponsibility_set.all()
             ],
             "sensitive": indicator.sensitive,
-            "notes": _text(indicator, "notes"),
+            "notes": text_out(indicator, "notes"),
             "source": _source_out(indicator),
         }
     )
