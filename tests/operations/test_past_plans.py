@@ -101,5 +101,6 @@ def test_side_by_side_page(client: Client, past_plans: tuple[Plan, Plan], langua
     assert html.index("2012–2014") < html.index("2015–2017") < html.index("2019–2023")
     assert ("1\xa0276\xa0000\xa0000" if language == "fr" else "1,276,000,000") in html
     assert ("-0,8 pt" if language == "fr" else "-0.8 pt") in html
-    assert html.count('class="tag warn"') >= 2  # partial 2012 and 2015 plans, and the flagged rate
+    assert html.count('class="tag warn"') == 2  # partial: the 2012 and 2015 plans
+    assert html.count('class="flag"') == 1  # the one published rate that disagrees
     assert Path(PLANS / "mali-2015-2017.yaml").exists()
