@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from actors.models import Body, BodyMembership, FocalPoint, Institution
+from actors.models import (
+    Body,
+    BodyMembership,
+    FocalPoint,
+    Institution,
+    ReportingUnit,
+    RoleAssignment,
+)
 
 
 @admin.register(Institution)
@@ -30,4 +37,20 @@ class FocalPointAdmin(admin.ModelAdmin[FocalPoint]):
     list_display = ["name", "institution", "role", "sex", "active_from", "active_until"]
     list_filter = ["sex", "institution__kind"]
     search_fields = ["name", "role", "institution__name_fr", "institution__acronym"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(ReportingUnit)
+class ReportingUnitAdmin(admin.ModelAdmin[ReportingUnit]):
+    list_display = ["__str__", "institution", "place", "active"]
+    list_filter = ["active", "country"]
+    search_fields = ["institution__name_fr", "institution__acronym", "place__name_fr"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin[RoleAssignment]):
+    list_display = ["user", "role", "unit", "institution", "since", "until"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["institution"]

@@ -3,6 +3,7 @@ partners and bodies that a plan's indicators and activities point at."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -191,3 +192,112 @@ class BodyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} — {self.body} ({self.get_role_display()})"
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    TMU_COORDINATOR = "tmu_coordinator", _("TMU coordinator")
+    ME_OFFICER = "me_officer", _("M&E officer")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    CSO_REPORTER = "cso_reporter", _("Civil-society reporter")
+    PARTNER = "partner", _("Partner")
+    READER = "reader", _("Reader")
+
+
+# Roles whose rights stop at their reporting unit.
+SCOPED_ROLES = {Role.FOCAL_POINT, Role.CSO_REPORTER}
+
+
+class ReportingUnit(models.Model):
+    """Who reports: an institution, a place (a region), or an institution in a place."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    country = models.CharField(_("country"), max_length=2)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reporting_units",
+        verbose_name=_("institution"),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reporting_units",
+        verbose_name=_("place"),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("reporting unit")
+        verbose_name_plural = _("reporting units")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(institution__isnull=False) | models.Q(place__isnull=False),
+                name="reportingunit_is_someone",
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "place"], name="reportingunit_unique_pair"
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=models.Q(place__isnull=True),
+                name="reportingunit_unique_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=models.Q(institution__isnull=True),
+                name="reportingunit_unique_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.institution and self.place:
+            return f"{self.institution.acronym or self.institution.name} — {self.place}"
+        return str(self.institution or self.place)
+
+
+class RoleAssignment(models.Model):
+    """A user's role, for a time, and for scoped roles the unit it covers."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        ReportingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("reporting unit"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("for the institution"),
+        help_text=_("For partners: the partner they record funding for."),
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["focal_point", "cso_reporter"])
+                | models.Q(unit__isnull=False),
+                name="roleassignment_scoped_roles_have_a_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.unit})" if self.unit else ""
+        return f"{self.user} — {self.get_role_display()}{scope}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Institution
+from actors.permissions import may
 from nap1325.models import audit
 from operations.models import (
     Activity,
@@ -32,16 +33,13 @@ from operations.models import (
 from places.models import Place
 from plans.models import FrameworkElement, Plan
 
-EDIT_PERMISSION = "operations.change_activityversion"
-FUNDING_PERMISSION = "operations.add_fundingrecord"
-
 
 def can_edit_operations(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(EDIT_PERMISSION))
+    return may(user, "change_operational_plan")
 
 
-def can_record_funding(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(FUNDING_PERMISSION))
+def can_record_funding(user: Any, source: FundingSource | None = None) -> bool:
+    return may(user, "record_funding", source)
 
 
 def _require(allowed: bool) -> None:
@@ -440,7 +438,7 @@ def record_funding(
     note: str = "",
 ) -> FundingRecord:
     """A pledge, a disbursement or an expense for an activity."""
-    _require(can_record_funding(by))
+    _require(can_record_funding(by, source))
     problems: dict[str, list[str]] = {}
     if stage not in MoneyStage.values:
         problems["stage"] = [_("Unknown stage.")]
@@ -483,7 +481,7 @@ def record_funding(
 def set_exchange_rate(
     currency: str, xof_per_unit: Decimal, valid_from: date, *, by: Any
 ) -> ExchangeRate:
-    _require(can_record_funding(by))
+    _require(may(by, "set_exchange_rate"))
     currency = currency.strip().upper()
     if len(currency) != 3 or not currency.isalpha() or currency == "XOF":
         raise ValidationError(

@@ -210,6 +210,7 @@ def schedule(request: HttpRequest, key: str, number: int) -> HttpResponse:
             "groups": sorted(groups.items()),
             "late_count": late_count,
             "today": today,
+            "can_edit": actions.can_edit_operations(request.user),
         },
     )
 
@@ -399,6 +400,7 @@ def compare(request: HttpRequest, key: str, number: int) -> HttpResponse:
             "version": version,
             "previous": previous,
             "changes": compare_versions(previous, version) if previous else [],
+            "can_edit": actions.can_edit_operations(request.user),
         },
     )
 
@@ -497,5 +499,5 @@ def workbook_import(request: HttpRequest, key: str, number: int) -> HttpResponse
     return render(
         request,
         "operations/workbook_import.html",
-        {"plan": plan, "version": version, "errors": errors},
+        {"plan": plan, "version": version, "errors": errors, "can_edit": True},
     )

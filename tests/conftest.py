@@ -89,12 +89,12 @@ def plain_http(settings: Any) -> None:
 @pytest.fixture
 def alice(db: Any) -> Any:
     """Alice, M&E officer of the Technical Management Unit."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
-    from operations.apps import TMU_GROUP
+    from actors.models import Role, RoleAssignment
 
     user = User.objects.create_user("alice", password="alice-long-pass-phrase-1")
-    user.groups.add(Group.objects.get(name=TMU_GROUP))
+    RoleAssignment.objects.create(user=user, role=Role.ME_OFFICER)
     return user
 
 

@@ -1,0 +1,92 @@
+"""May this user do this to this object? The one answer that every view,
+command, importer and API asks (actions call it before they write).
+
+Rights come from a user's active role assignments (actors.RoleAssignment).
+Focal points and civil-society reporters are scoped to their reporting unit;
+partners record funding only for the sources their institution provides;
+superusers are administrators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from actors.models import SCOPED_ROLES, Role, RoleAssignment
+
+TMU = frozenset({Role.ADMINISTRATOR, Role.TMU_COORDINATOR, Role.ME_OFFICER})
+EVERY_ROLE = frozenset(Role)
+
+RULES: dict[str, frozenset[Role]] = {
+    # Everything that is not public: drafts, plans in preparation.
+    "read_private": EVERY_ROLE,
+    # The operational plan: versions, activities, schedule, budget, workbooks.
+    "change_operational_plan": TMU,
+    # Pledges, disbursements and expenses; exchange rates.
+    "record_funding": TMU | {Role.PARTNER},
+    "set_exchange_rate": TMU,
+    # A reporting unit's own reports.
+    "report_for_unit": TMU | {Role.FOCAL_POINT, Role.CSO_REPORTER},
+    "validate_reports": TMU,
+}
+
+
+def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    day = on or timezone.localdate()
+    cached: dict[date, list[RoleAssignment]] = getattr(user, "_nap_roles", {})
+    if day not in cached:
+        cached[day] = list(
+            RoleAssignment.objects.filter(user=user)
+            .filter(Q(since__isnull=True) | Q(since__lte=day))
+            .filter(Q(until__isnull=True) | Q(until__gte=day))
+            .select_related("unit", "institution")
+        )
+        user._nap_roles = cached
+    return cached[day]
+
+
+def roles_of(user: Any) -> set[Role]:
+    roles = {Role(a.role) for a in active_assignments(user)}
+    if getattr(user, "is_superuser", False) and user.is_active:
+        roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+def _units_of(obj: Any) -> Iterable[Any]:
+    """The reporting units an object belongs to, for scoped roles."""
+    from actors.models import ReportingUnit
+
+    if isinstance(obj, ReportingUnit):
+        return [obj]
+    unit = getattr(obj, "unit", None) or getattr(obj, "reporting_unit", None)
+    return [unit] if unit is not None else []
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    """True when `user` may do `action` (a key of RULES) to `obj`."""
+    allowed = RULES[action]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for assignment in active_assignments(user):
+        role = Role(assignment.role)
+        if role not in allowed:
+            continue
+        if role in SCOPED_ROLES:
+            if obj is not None and assignment.unit in _units_of(obj):
+                return True
+            continue
+        if role == Role.PARTNER and action == "record_funding":
+            institution = getattr(obj, "institution", None)
+            if obj is None or (institution is not None and institution == assignment.institution):
+                return True
+            continue
+        return True
+    return False
