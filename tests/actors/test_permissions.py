@@ -72,10 +72,20 @@ def test_partners_record_funding_for_their_own_sources(mali: Any) -> None:
     un_women = Institution.objects.get(country="ML", key="un-women")
     minusma = Institution.objects.get(country="ML", key="minusma")
     theirs = FundingSource.objects.create(
-        plan=mali, key="unw", kind="partner", institution=un_women, name_fr="ONU Femmes", name_en="UN Women"
+        plan=mali,
+        key="unw",
+        kind="partner",
+        institution=un_women,
+        name_fr="ONU Femmes",
+        name_en="UN Women",
     )
     other = FundingSource.objects.create(
-        plan=mali, key="min", kind="partner", institution=minusma, name_fr="MINUSMA", name_en="MINUSMA"
+        plan=mali,
+        key="min",
+        kind="partner",
+        institution=minusma,
+        name_fr="MINUSMA",
+        name_en="MINUSMA",
     )
     partner = user_with(Role.PARTNER, institution=un_women)
     assert may(partner, "record_funding", theirs)
