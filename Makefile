@@ -25,6 +25,7 @@ run: messages
 	DEBUG=1 $(MANAGE) migrate --verbosity 0
 	DEBUG=1 $(MANAGE) loadplaces
 	for plan in $(PLANS); do DEBUG=1 $(MANAGE) loadplan $$plan || exit 1; done
+	DEBUG=1 $(MANAGE) demo
 	DEBUG=1 $(MANAGE) demo_login
 	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
 	DEBUG=1 $(MANAGE) runserver $(HOST)

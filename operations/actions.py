@@ -362,12 +362,13 @@ def create_operational_plan(plan: Plan, *, year: int, by: Any) -> OperationalPla
             plan=plan, number=(latest.number + 1) if latest else 1, year=year, based_on=latest
         )
         if latest is not None:
-            _copy_activities(latest, new)
+            copy_activities(latest, new)
         audit("operational_plan.create", new, user=by, after={"number": new.number, "year": year})
     return new
 
 
-def _copy_activities(source: OperationalPlan, target: OperationalPlan) -> None:
+def copy_activities(source: OperationalPlan, target: OperationalPlan) -> None:
+    """Copy every activity of a version into a new one, keeping identities."""
     versions = source.activities.prefetch_related(
         "elements", "partners", "places", "schedule", "budget_lines"
     )

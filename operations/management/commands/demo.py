@@ -1,0 +1,41 @@
+"""manage.py demo: fictitious operational plan for the default plan, clearly marked."""
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from operations.demo import make_demo_operational_plan, remove_demo_data
+from plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill a plan with a fictitious operational plan (two versions, activities, schedule, "
+        "budget, money), marked as demonstration data. --remove takes it away."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--plan", default=settings.DEFAULT_PLAN)
+        parser.add_argument("--seed", type=int, default=1325)
+        parser.add_argument("--remove", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = Plan.objects.filter(key=options["plan"]).first()
+        if plan is None:
+            raise CommandError(f"No plan {options['plan']}: load it first (manage.py loadplan).")
+        if options["remove"]:
+            remove_demo_data(plan)
+            self.stdout.write(self.style.SUCCESS(f"Demonstration data removed from {plan.key}."))
+            return
+        if plan.operational_plans.exists():
+            self.stdout.write(f"{plan.key} already has an operational plan: nothing added.")
+            return
+        report = make_demo_operational_plan(plan, seed=options["seed"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demonstration data for {plan.key}: {report.activities} activities, "
+                f"{report.budget_lines} budget lines, {report.funding_records} funding records."
+            )
+        )
