@@ -6,6 +6,8 @@ MANAGE := $(BIN)/python manage.py
 PLANS := nap1325/data/plans/mali-2012-2014.yaml nap1325/data/plans/mali-2015-2017.yaml \
 	nap1325/data/plans/mali-2019-2023.yaml
 HOST ?= 127.0.0.1:8000
+# `make run DEMO=0` starts without the fictitious operational plan (and removes it).
+DEMO ?= 1
 
 .PHONY: run test lint types suite messages makemessages install clean
 
@@ -25,7 +27,7 @@ run: messages
 	DEBUG=1 $(MANAGE) migrate --verbosity 0
 	DEBUG=1 $(MANAGE) loadplaces
 	for plan in $(PLANS); do DEBUG=1 $(MANAGE) loadplan $$plan || exit 1; done
-	DEBUG=1 $(MANAGE) demo
+	if [ "$(DEMO)" = 1 ]; then DEBUG=1 $(MANAGE) demo; else DEBUG=1 $(MANAGE) demo --remove; fi
 	DEBUG=1 $(MANAGE) demo_login
 	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
 	DEBUG=1 $(MANAGE) runserver $(HOST)
