@@ -29,6 +29,11 @@ def compile_translations() -> None:
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+    # Django may have read a catalogue already (while setting up): forget it.
+    from django.utils.translation import trans_real
+
+    trans_real._translations.clear()
+    trans_real._default = None
 
 
 compile_translations()

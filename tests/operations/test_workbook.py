@@ -161,7 +161,7 @@ def test_errors_in_french_through_the_site(
     response = client.post(f"/fr/plans/{costed.plan.key}/operations/1/import/", {"workbook": bad})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "rien n&#x27;a été importé" in html
+    assert "2 erreurs : rien n'a été importé." in html
     assert (
         "<td>Budget</td><td>2</td><td>F</td><td>les montants ne peuvent pas être négatifs</td>"
         in html
