@@ -32,8 +32,7 @@ def compile_translations() -> None:
     # Django may have read a catalogue already (while setting up): forget it.
     from django.utils.translation import trans_real
 
-    trans_real._translations.clear()
-    trans_real._default = None
+    vars(trans_real).update(_translations={}, _default=None)
 
 
 compile_translations()
