@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from operations.demo import make_demo_operational_plan, remove_demo_data
 from plans.models import Plan
@@ -24,18 +25,35 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         plan = Plan.objects.filter(key=options["plan"]).first()
         if plan is None:
-            raise CommandError(f"No plan {options['plan']}: load it first (manage.py loadplan).")
+            raise CommandError(
+                _("No plan %(plan)s: load it first (manage.py loadplan).")
+                % {"plan": options["plan"]}
+            )
         if options["remove"]:
             remove_demo_data(plan)
-            self.stdout.write(self.style.SUCCESS(f"Demonstration data removed from {plan.key}."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Demonstration data removed from %(plan)s.") % {"plan": plan.key}
+                )
+            )
             return
         if plan.operational_plans.exists():
-            self.stdout.write(f"{plan.key} already has an operational plan: nothing added.")
+            self.stdout.write(
+                _("%(plan)s already has an operational plan: nothing added.") % {"plan": plan.key}
+            )
             return
         report = make_demo_operational_plan(plan, seed=options["seed"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demonstration data for {plan.key}: {report.activities} activities, "
-                f"{report.budget_lines} budget lines, {report.funding_records} funding records."
+                _(
+                    "Demonstration data for %(plan)s: %(activities)d activities, "
+                    "%(lines)d budget lines, %(records)d funding records."
+                )
+                % {
+                    "plan": plan.key,
+                    "activities": report.activities,
+                    "lines": report.budget_lines,
+                    "records": report.funding_records,
+                }
             )
         )

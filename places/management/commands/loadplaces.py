@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from places.loading import load_mali_places
 
@@ -12,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = load_mali_places()
-        self.stdout.write(self.style.SUCCESS(f"{count} places"))
+        self.stdout.write(self.style.SUCCESS(_("%(count)d places loaded.") % {"count": count}))
