@@ -56,6 +56,16 @@ class Institution(models.Model):
         return reverse("institution", args=[self.uuid])
 
 
+def dates_in_order(start: str, end: str, name: str) -> models.CheckConstraint:
+    """An open or closed period whose end, when given, is not before its start."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=name,
+    )
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -80,14 +90,7 @@ class FocalPoint(models.Model):
         verbose_name = _("focal point")
         verbose_name_plural = _("focal points")
         ordering = ["institution", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(active_until__isnull=True)
-                | models.Q(active_from__isnull=True)
-                | models.Q(active_until__gte=models.F("active_from")),
-                name="focalpoint_dates_in_order",
-            ),
-        ]
+        constraints = [dates_in_order("active_from", "active_until", "focalpoint_dates_in_order")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.institution.acronym or self.institution.name})"
@@ -181,14 +184,7 @@ class BodyMembership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["body", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(until__isnull=True)
-                | models.Q(since__isnull=True)
-                | models.Q(until__gte=models.F("since")),
-                name="membership_dates_in_order",
-            ),
-        ]
+        constraints = [dates_in_order("since", "until", "membership_dates_in_order")]
 
     def __str__(self) -> str:
         return f"{self.institution} — {self.body} ({self.get_role_display()})"
@@ -296,6 +292,7 @@ class RoleAssignment(models.Model):
                 | models.Q(unit__isnull=False),
                 name="roleassignment_scoped_roles_have_a_unit",
             ),
+            dates_in_order("since", "until", "roleassignment_dates_in_order"),
         ]
 
     def __str__(self) -> str:
