@@ -39,6 +39,8 @@ def main() -> None:
 
     import django
 
+    from bench.common import counted_queries
+
     django.setup()
     from django.contrib.staticfiles import finders
     from django.core.management import call_command
@@ -99,14 +101,7 @@ def main() -> None:
         for href in re.findall(rb'(?:href|src)="/static/([^"]+)"', html):
             found = finders.find(href.decode())
             assets += Path(str(found)).stat().st_size if found else 0
-        # Counted with a wrapper: each request resets Django's own query log.
-        queries: list[str] = []
-
-        def count(run, sql, *rest, queries=queries):
-            queries.append(sql)
-            return run(sql, *rest)
-
-        with connection.execute_wrapper(count):
+        with counted_queries() as queries:
             client.get(url)
         median = timed(partial(client.get, url), args.runs)
         print(

@@ -32,6 +32,8 @@ def main() -> None:
 
     import django
 
+    from bench.common import counted_queries
+
     django.setup()
     from django.contrib.auth.models import User
     from django.core.management import call_command
@@ -107,14 +109,8 @@ def main() -> None:
         ("schedule", f"/en/plans/{plan.key}/operations/2/schedule/"),
         ("compare", f"/en/plans/{plan.key}/operations/2/compare/"),
     ):
-        queries: list[str] = []
-
-        def count(run, sql, *rest, queries=queries):  # type: ignore[no-untyped-def]
-            queries.append(sql)
-            return run(sql, *rest)
-
         start = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with counted_queries() as queries:
             response = client.get(url)
         elapsed = time.perf_counter() - start
         assert response.status_code == 200, url
