@@ -4,6 +4,7 @@ audit entry; the site, the workbook import and the API all call them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +33,7 @@ from operations.models import (
 )
 from places.models import Place
 from plans.models import FrameworkElement, Plan
+from plans.planfile import MAX_LINE_AMOUNT as PLAN_FILE_MAX_LINE_AMOUNT
 
 
 def can_edit_operations(user: Any) -> bool:
@@ -45,6 +47,14 @@ def can_record_funding(user: Any, source: FundingSource | None = None) -> bool:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("You may not change the operational plan."))
+
+
+# Limits that keep every amount exact and every sum inside a 64-bit integer.
+MAX_UNIT_COST = 10**15  # XOF
+MAX_QUANTITY = Decimal(10**9)
+MAX_LINE_AMOUNT = PLAN_FILE_MAX_LINE_AMOUNT  # XOF per budget line
+QUANTITY_DECIMALS = 2
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def compute_amount(unit_cost: int, quantity: Decimal) -> int:
@@ -135,6 +145,12 @@ def activity_problems(
     for element in data.elements:
         if element.plan_id != plan.pk:
             add("elements", _("%(element)s is not in this plan.") % {"element": element})
+    for name in (
+        "code", "title_fr", "title_en", "description_fr", "description_en",
+        "deliverable_fr", "deliverable_en",
+    ):  # fmt: skip
+        if CONTROL_CHARACTERS.search(getattr(data, name)):
+            add(name, _("This text has an invalid character."))
     for index, line in enumerate(data.budget_lines, start=1):
         if line.year not in plan.years:
             add(
@@ -144,6 +160,24 @@ def activity_problems(
             )
         if line.unit_cost < 0 or line.quantity < 0:
             add("budget_lines", _("Line %(line)d: amounts cannot be negative.") % {"line": index})
+        elif (
+            not line.quantity.is_finite()
+            or line.unit_cost > MAX_UNIT_COST
+            or line.quantity > MAX_QUANTITY
+            or compute_amount(line.unit_cost, line.quantity) > MAX_LINE_AMOUNT
+        ):
+            add(
+                "budget_lines",
+                _("Line %(line)d: the amount is larger than %(limit)s XOF.")
+                % {"line": index, "limit": f"{MAX_LINE_AMOUNT:,}"},
+            )
+        if line.quantity.is_finite() and line.quantity != line.quantity.quantize(
+            Decimal(1).scaleb(-QUANTITY_DECIMALS)
+        ):
+            add(
+                "budget_lines",
+                _("Line %(line)d: the quantity has more than 2 decimals.") % {"line": index},
+            )
         if line.source.plan_id != plan.pk:
             add("budget_lines", _("Line %(line)d: unknown funding source.") % {"line": index})
     return problems
@@ -445,6 +479,16 @@ def record_funding(
         problems["stage"] = [_("Unknown stage.")]
     if amount <= 0:
         problems["amount"] = [_("The amount must be positive.")]
+    elif amount > MAX_LINE_AMOUNT:
+        problems["amount"] = [
+            _("The amount is larger than %(limit)s XOF.") % {"limit": f"{MAX_LINE_AMOUNT:,}"}
+        ]
+    if (
+        institution is not None
+        and not can_edit_operations(by)
+        and institution != source.institution
+    ):
+        problems["institution"] = [_("A partner records the money of its own institution.")]
     if year not in activity.plan.years:
         problems["year"] = [_("The year is outside the plan period.")]
     if source.plan_id != activity.plan_id:

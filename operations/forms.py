@@ -10,7 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Institution
-from operations.actions import ActivityInput, BudgetLineInput
+from operations.actions import (
+    MAX_LINE_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_COST,
+    ActivityInput,
+    BudgetLineInput,
+)
 from operations.models import ActivityStatus, ActivityVersion, FundingSource, MoneyStage
 from operations.schedule import parse_quarter, plan_quarters, quarter_label
 from places.models import Place
@@ -119,9 +125,13 @@ class BudgetLineForm(forms.Form):
     source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none())
     label = forms.CharField(label=_("Item"), required=False, max_length=300)
     unit = forms.CharField(label=_("Unit"), required=False, max_length=60)
-    unit_cost = forms.IntegerField(label=_("Unit cost (XOF)"), min_value=0)
+    unit_cost = forms.IntegerField(label=_("Unit cost (XOF)"), min_value=0, max_value=MAX_UNIT_COST)
     quantity = forms.DecimalField(
-        label=_("Quantity"), min_value=Decimal(0), max_digits=14, decimal_places=2
+        label=_("Quantity"),
+        min_value=Decimal(0),
+        max_value=MAX_QUANTITY,
+        max_digits=14,
+        decimal_places=2,
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -162,7 +172,7 @@ class FundingForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=MoneyStage.choices)
     year = forms.TypedChoiceField(label=_("Budget year"), coerce=int)
     source = forms.ModelChoiceField(label=_("Source"), queryset=FundingSource.objects.none())
-    amount = forms.IntegerField(label=_("Amount (XOF)"), min_value=1)
+    amount = forms.IntegerField(label=_("Amount (XOF)"), min_value=1, max_value=MAX_LINE_AMOUNT)
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     institution = forms.ModelChoiceField(
         label=_("By"), queryset=Institution.objects.none(), required=False

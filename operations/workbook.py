@@ -14,8 +14,9 @@ become exactly those of the workbook, through the same action as the site.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -43,6 +45,8 @@ from operations.schedule import plan_quarters
 from places.models import Place
 
 MAX_ROWS = 2000
+MAX_COLUMNS = 200
+MAX_EXPANDED_BYTES = 50 * 1024 * 1024
 SHEETS = {
     "activities": ("Activités", "Activities"),
     "budget": ("Budget", "Budget"),
@@ -94,8 +98,12 @@ def _quarter_header(year: int, quarter: int, language: int) -> str:
 
 
 def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text as a spreadsheet should show it: never run as a formula, without
+    the control characters the XLSX format cannot hold."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -168,7 +176,10 @@ def build_workbook(version: OperationalPlan, *, with_activities: bool = True) ->
                         activity.description_en,
                         activity.deliverable_fr,
                         activity.deliverable_en,
-                        "; ".join(e.key for e in activity.elements.order_by("sort_path")),
+                        "; ".join(
+                            e.key
+                            for e in sorted(activity.elements.all(), key=lambda e: e.sort_path)
+                        ),
                         activity.lead.key if activity.lead else "",
                         "; ".join(i.key for i in activity.partners.all()),
                         activity.monitor.key if activity.monitor else "",
@@ -351,6 +362,41 @@ def _find_sheet(book: Any, key: str, errors: list[WorkbookError]) -> Worksheet |
     return None
 
 
+# Larger than any amount the plan accepts: beyond, a cell is refused, not parsed.
+NUMBER_LIMIT = Decimal(10) ** 16
+
+
+def _number(text: str) -> Decimal | None:
+    """A finite, reasonably sized number, or None."""
+    try:
+        value = Decimal(text)
+        if not value.is_finite() or abs(value) >= NUMBER_LIMIT:
+            return None
+    except (ArithmeticError, ValueError):  # InvalidOperation, Overflow: not a usable number
+        return None
+    return value
+
+
+def _data_rows(sheet: Worksheet, columns: int, errors: list[WorkbookError]) -> Any:
+    """(row number, values) of the data rows, at most MAX_ROWS of them."""
+    for row_number, row in enumerate(
+        sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True), start=2
+    ):
+        if row_number > MAX_ROWS + 1:
+            if any(_text(value) for value in row):
+                errors.append(
+                    WorkbookError(
+                        sheet.title,
+                        row_number,
+                        None,
+                        _("a sheet may have at most %(count)d rows") % {"count": MAX_ROWS},
+                    )
+                )
+                return
+            continue
+        yield row_number, row
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -369,11 +415,22 @@ def _columns(
     """Header text → key, in either language; extra(header) may claim other headers."""
     names = {header.casefold(): key for key, *headers in spec for header in headers}
     found: dict[str, int] = {}
-    for index, cell in enumerate(next(sheet.iter_rows(min_row=1, max_row=1)), start=1):
-        header = _text(cell.value)
+    first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+    for index, value in enumerate(first, start=1):
+        header = _text(value)
         if not header:
             continue
         key = names.get(header.casefold()) or (extra(header, index) if extra else None)
+        if isinstance(key, str) and key in found:
+            errors.append(
+                WorkbookError(
+                    sheet.title,
+                    1,
+                    get_column_letter(index),
+                    _("the column “%(header)s” is given twice") % {"header": header},
+                )
+            )
+            continue
         if key is None:
             errors.append(
                 WorkbookError(
@@ -400,12 +457,24 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
     with every error found."""
     plan = version.plan
     errors: list[WorkbookError] = []
+    not_a_workbook = WorkbookInvalid(
+        [WorkbookError(_("file"), None, None, _("this is not an Excel workbook (.xlsx)"))]
+    )
     try:
-        book = load_workbook(upload, data_only=True, read_only=False)
-    except Exception as exc:  # a corrupt or non-XLSX upload: say so, never crash
+        with zipfile.ZipFile(upload) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise not_a_workbook from exc
+    if expanded > MAX_EXPANDED_BYTES:
         raise WorkbookInvalid(
-            [WorkbookError(_("file"), None, None, _("this is not an Excel workbook (.xlsx)"))]
-        ) from exc
+            [WorkbookError(_("file"), None, None, _("this workbook is too large once unpacked"))]
+        )
+    upload.seek(0)
+    try:
+        # Read-only: rows are streamed, a far-away cell does not fill memory.
+        book = load_workbook(upload, data_only=True, read_only=True)
+    except Exception as exc:  # a corrupt or non-XLSX upload: say so, never crash
+        raise not_a_workbook from exc
     activities_sheet = _find_sheet(book, "activities", errors)
     budget_sheet = _find_sheet(book, "budget", errors)
     if activities_sheet is None or budget_sheet is None:
@@ -482,7 +551,8 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
 
     found: dict[str, tuple[int, ActivityInput]] = {}
     sheet = activities_sheet
-    for row_number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    width = max([*columns.values(), *quarter_columns])
+    for row_number, row in _data_rows(sheet, width, errors):
         cells = {
             key: _text(row[index - 1]) if index - 1 < len(row) else ""
             for key, index in columns.items()
@@ -514,9 +584,9 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                 _("unknown status “%(value)s”") % {"value": cells["status"]},
             )
         progress_text = cells.get("progress", "") or "0"
-        try:
-            progress = int(Decimal(progress_text))
-        except (InvalidOperation, ValueError):
+        parsed = _number(progress_text)
+        progress = int(parsed) if parsed is not None else 0
+        if parsed is None:
             error(
                 sheet,
                 row_number,
@@ -567,7 +637,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
         found[code] = (row_number, data)
 
     sheet = budget_sheet
-    for row_number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for row_number, row in _data_rows(sheet, max(budget_columns.values()), errors):
         values = {
             key: row[index - 1] if index - 1 < len(row) else None
             for key, index in budget_columns.items()
@@ -597,9 +667,8 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
         numbers: dict[str, Decimal] = {}
         for key in ("year", "unit_cost", "quantity"):
             text = _text(values.get(key))
-            try:
-                numbers[key] = Decimal(text)
-            except InvalidOperation:
+            parsed = _number(text)
+            if parsed is None:
                 error(
                     sheet,
                     row_number,
@@ -608,6 +677,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                     _("“%(value)s” is not a number") % {"value": text},
                 )
                 continue
+            numbers[key] = parsed
             if numbers[key] < 0:
                 error(sheet, row_number, key, budget_columns, _("amounts cannot be negative"))
         if (
@@ -645,6 +715,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                 column = get_column_letter(columns[column_key]) if column_key else None
                 at_row = row_number if name != "budget_lines" else None
                 errors.append(WorkbookError(sheet_name, at_row, column, problem))
+    book.close()
     if errors:
         raise WorkbookInvalid(errors)
     return {code: data for code, (_row, data) in found.items()}
@@ -653,33 +724,54 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
 def import_workbook(version: OperationalPlan, upload: IO[bytes], *, by: Any) -> ImportReport:
     """Make a draft version's activities those of the workbook, all or nothing."""
     activities = read_workbook(version, upload)
+    sheet = SHEETS["activities"][_language()]
     report = ImportReport()
-    with transaction.atomic():
-        current = {
-            v.code: v
-            for v in version.activities.select_related(
-                "activity", "lead", "monitor"
-            ).prefetch_related("elements", "partners", "places", "schedule", "budget_lines__source")
-        }
-        for code, existing in current.items():
-            if code not in activities:
-                remove_activity(version, existing.activity, by=by)
-                report.removed.append(code)
-        for code, data in activities.items():
-            previous = current.get(code)
-            if previous is not None and activity_snapshot(previous) == input_snapshot(data):
-                report.unchanged.append(code)
-                continue
-            try:
+    try:
+        with transaction.atomic():
+            # Locked: nobody adopts the version while it is being replaced.
+            version = OperationalPlan.objects.select_for_update().get(pk=version.pk)
+            current = {
+                v.code: v
+                for v in version.activities.select_related(
+                    "activity", "lead", "monitor"
+                ).prefetch_related(
+                    "elements", "partners", "places", "schedule", "budget_lines__source"
+                )
+            }
+            funded = [
+                code
+                for code, existing in current.items()
+                if code not in activities and existing.activity.funding.exists()
+            ]
+            if funded:
+                raise WorkbookInvalid(
+                    [
+                        WorkbookError(
+                            sheet,
+                            None,
+                            None,
+                            _(
+                                "the activity %(code)s has recorded funding: keep its row "
+                                "(an activity's code identifies it)"
+                            )
+                            % {"code": code},
+                        )
+                        for code in funded
+                    ]
+                )
+            for code, existing in current.items():
+                if code not in activities:
+                    remove_activity(version, existing.activity, by=by)
+                    report.removed.append(code)
+            for code, data in activities.items():
+                previous = current.get(code)
+                if previous is not None and activity_snapshot(previous) == input_snapshot(data):
+                    report.unchanged.append(code)
+                    continue
                 save_activity(
                     version, data, by=by, activity=previous.activity if previous else None
                 )
-            except ValidationError as exc:  # e.g. two activities swapping their codes
-                raise WorkbookInvalid(
-                    [
-                        WorkbookError(SHEETS["activities"][_language()], None, None, m)
-                        for m in exc.messages
-                    ]
-                ) from exc
-            (report.updated if previous else report.created).append(code)
+                (report.updated if previous else report.created).append(code)
+    except ValidationError as exc:  # adopted meanwhile, two activities swapping codes, …
+        raise WorkbookInvalid([WorkbookError(sheet, None, None, m) for m in exc.messages]) from exc
     return report

@@ -663,6 +663,20 @@ def _check_operations(
                     _("year outside the plan period %(start)d-%(end)d")
                     % {"start": start, "end": end},
                 )
+            quantity = Decimal(str(line["quantity"]))
+            if quantity != quantity.quantize(Decimal("0.01")):
+                out.add(
+                    (*where, "budget", position, "quantity"),
+                    "invalid-value",
+                    _("a quantity has at most 2 decimals"),
+                )
+            elif line["unit_cost"] * quantity > MAX_LINE_AMOUNT:
+                out.add(
+                    (*where, "budget", position),
+                    "invalid-value",
+                    _("the amount of this line is larger than %(limit)s XOF")
+                    % {"limit": f"{MAX_LINE_AMOUNT:,}"},
+                )
             if line["source"] not in sources:
                 out.add(
                     (*where, "budget", position, "source"),
@@ -690,6 +704,8 @@ IDENTIFIER_KEYS = {
 }  # fmt: skip
 NUMBER_KEYS = {"end_target", "value"}
 MAX_DECIMALS = 4
+# The largest budget line, in XOF (operations keeps the same limit).
+MAX_LINE_AMOUNT = 10**15
 
 
 def _check_scalars(node: Any, where: Location, out: _Collector, parent_key: str = "") -> None:

@@ -108,3 +108,13 @@ def bob(db: Any) -> Any:
     from django.contrib.auth.models import User
 
     return User.objects.create_user("bob", password="bob-long-pass-phrase-22")
+
+
+@pytest.fixture(autouse=True)
+def english_by_default() -> Any:
+    """Code outside a request speaks the active language; tests that read
+    messages pick it explicitly, pages take it from their URL."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

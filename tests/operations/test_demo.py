@@ -31,7 +31,7 @@ def test_demo_data_is_marked_and_removable(client: Client, mali: Plan) -> None:
         assert "demo-banner" in client.get(url).content.decode()
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "nothing added" in out.getvalue()
+    assert "rien n'a été ajouté" in out.getvalue()  # commands speak the platform's language
     call_command("demo", "--remove", stdout=io.StringIO())
     assert not OperationalPlan.objects.filter(plan=mali).exists()
     assert "demo-banner" not in client.get("/en/").content.decode()

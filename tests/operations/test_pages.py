@@ -206,3 +206,20 @@ def test_funding_through_the_site(
     assert act3.activity.funding.filter(stage="disbursed", amount=250_000).exists()
     page = client.get(url.replace("funding/", "")).content.decode()
     assert "first tranche" in page
+
+
+@pytest.mark.parametrize(
+    ("cost", "quantity"), [(str(10**19), "1"), (str(5 * 10**14), "10"), ("1000000", "0.335")]
+)
+def test_amounts_too_large_or_too_precise_are_refused_not_crashing(
+    client: Client, costed: OperationalPlan, alice: Any, sources: dict[str, FundingSource],
+    cost: str, quantity: str,
+) -> None:  # fmt: skip
+    client.force_login(alice)
+    url = f"/en/plans/{costed.plan.key}/operations/1/activities/new/"
+    data = form_data(
+        costed.plan, sources["nb"], **{"budget-0-unit_cost": cost, "budget-0-quantity": quantity}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not ActivityVersion.objects.filter(operational_plan=costed, code="ACT5").exists()

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
@@ -79,26 +80,14 @@ def test_an_import_creates_changes_and_removes(costed: OperationalPlan, alice: A
         content = build_workbook(costed)
     book = load_workbook(io.BytesIO(content))
     sheet = book["Activities"]
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "ACT3")
-    sheet.delete_rows(row)
     sheet.append(["ACT7", "Nouvelle", "New", None, None, None, None, "B", "ngo", None, "mwa",
                   None, "Ongoing", 20, None, None, None, "x"])  # fmt: skip
-    budget = book["Budget"]
-    budget.append(["ACT7", 2021, "mf", "Atelier", "jour", 100000, 2.5])
-    for r in range(2, budget.max_row + 1):
-        if budget.cell(r, 1).value == "ACT3":
-            budget.cell(r, 1).value = None
-            for column in range(2, 9):
-                budget.cell(r, column).value = None
+    book["Budget"].append(["ACT7", 2021, "mf", "Atelier", "jour", 100000, 2.5])
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
     report = import_workbook(costed, out, by=alice)
-    assert (report.created, report.removed, report.unchanged) == (
-        ["ACT7"],
-        ["ACT3"],
-        ["ACT1", "ACT2"],
-    )
+    assert (report.created, report.unchanged) == (["ACT7"], ["ACT1", "ACT2", "ACT3"])
     act7 = costed.activities.get(code="ACT7")
     assert act7.lead is not None and act7.monitor is not None
     assert (act7.status, act7.progress, act7.lead.key, act7.monitor.key) == (
@@ -110,10 +99,35 @@ def test_an_import_creates_changes_and_removes(costed: OperationalPlan, alice: A
     assert [str(q) for q in act7.schedule.all()] == ["2020 Q3"]
     assert [line.amount for line in act7.budget_lines.all()] == [250_000]
     assert AuditEntry.objects.filter(action="activity.create", summary__endswith="ACT7").exists()
+    # The first workbook, without ACT7: the activity goes (it has no money yet).
+    report = import_workbook(costed, io.BytesIO(content), by=alice)
+    assert report.removed == ["ACT7"]
+
+
+def test_an_activity_with_money_is_not_removed_by_a_workbook(
+    costed: OperationalPlan, alice: Any
+) -> None:
+    with translation.override("en"):
+        content = build_workbook(costed)
+    book = load_workbook(io.BytesIO(content))
+    sheet = book["Activities"]
+    sheet.delete_rows(
+        next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == "ACT3")
+    )
+    budget = book["Budget"]
+    budget.delete_rows(
+        next(r for r in range(2, budget.max_row + 1) if budget.cell(r, 1).value == "ACT3")
+    )
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    with pytest.raises(WorkbookInvalid, match="ACT3 has recorded funding"):
+        import_workbook(costed, out, by=alice)
+    assert costed.activities.filter(code="ACT3").exists()
 
 
 # case: (cells to change, sheet, column, message)
-BAD: dict[str, tuple[dict[tuple[str, str], Any], str, str, str]] = {
+BAD: dict[str, tuple[dict[tuple[str, str], Any], str, str | None, str]] = {
     "unknown institution": ({("Activities", "I2"): "ministry-of-magic"}, "Activities", "I", "unknown institution “ministry-of-magic”"),
     "monitor is lead": ({("Activities", "K2"): "mwa"}, "Activities", "K", "must differ from the lead institution"),
     "quarter outside the plan": ({("Activities", "AJ1"): "2031-Q1"}, "Activities", "AJ", "outside the plan period"),
@@ -126,6 +140,14 @@ BAD: dict[str, tuple[dict[tuple[str, str], Any], str, str, str]] = {
     "unknown column": ({("Activities", "AL1"): "Colour"}, "Activities", "AL", "unknown column “Colour”"),
     "unknown activity in budget": ({("Budget", "A2"): "ACT99"}, "Budget", "A", "no activity has the code “ACT99”"),
     "duplicate code": ({("Activities", "A3"): "ACT1"}, "Activities", "A", "already used on row 2"),
+    "infinite cost": ({("Budget", "F2"): "Infinity"}, "Budget", "F", "“Infinity” is not a number"),
+    "not a quantity": ({("Budget", "G2"): "NaN"}, "Budget", "G", "“NaN” is not a number"),
+    "huge cost": ({("Budget", "F2"): "1e30"}, "Budget", "F", "is not a number"),
+    "line too large": ({("Budget", "F2"): 10**15, ("Budget", "G2"): 10}, "Budget", None, "larger than"),
+    "three decimals": ({("Budget", "G2"): 0.335}, "Budget", None, "more than 2 decimals"),
+    "huge progress": ({("Activities", "N2"): "1e999999999"}, "Activities", "N", "is not a number"),
+    "far-away cell": ({("Activities", "C60000"): "x"}, "Activities", None, "at most 2000 rows"),
+    "duplicate column": ({("Activities", "AL1"): "Code"}, "Activities", "AL", "is given twice"),
 }  # fmt: skip
 
 
@@ -194,3 +216,59 @@ def test_adopted_versions_cannot_be_imported_into(
     second = create_operational_plan(costed.plan, year=2021, by=alice)
     save_activity(second, activity("ACT8", ["B"], []), by=alice)
     assert second.activities.count() == 4
+
+
+def test_control_characters_never_break_the_export(costed: OperationalPlan, alice: Any) -> None:
+    data = activity("ACT9", ["B"], [])
+    data.title_en = "Training\x0bsession"
+    with pytest.raises(ValidationError, match="invalid character"):
+        save_activity(costed, data, by=alice)
+    act1 = costed.activities.get(code="ACT1")
+    act1.title_en = "Training\x0bsession"  # written by some other route
+    act1.save()
+    book = load_workbook(io.BytesIO(build_workbook(costed)))
+    row = next(r for r in book[book.sheetnames[1]].iter_rows(values_only=True) if r[0] == "ACT1")
+    assert row[2] == "Trainingsession"
+
+
+def test_a_partner_records_only_its_own_money(
+    costed: OperationalPlan, sources: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from actors.models import Institution, Role, RoleAssignment
+    from operations.actions import record_funding
+
+    ngo = Institution.objects.get(country="XX", key="ngo")
+    partner = User.objects.create_user("pat")
+    RoleAssignment.objects.create(user=partner, role=Role.PARTNER, institution=ngo)
+    act3 = costed.activities.get(code="ACT3").activity
+    record_funding(
+        act3,
+        year=2021,
+        source=sources["p1"],
+        stage="pledged",
+        amount=5,
+        on=date(2021, 1, 1),
+        by=partner,
+        institution=ngo,
+    )
+    with pytest.raises(ValidationError, match="its own institution"):
+        record_funding(
+            act3, year=2021, source=sources["p1"], stage="pledged", amount=5, on=date(2021, 1, 1),
+            by=partner, institution=Institution.objects.get(country="XX", key="mwa"),
+        )  # fmt: skip
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        record_funding(
+            act3,
+            year=2021,
+            source=sources["nb"],
+            stage="pledged",
+            amount=5,
+            on=date(2021, 1, 1),
+            by=partner,
+        )

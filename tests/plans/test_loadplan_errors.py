@@ -259,3 +259,28 @@ def test_invalid_characters(write_plan: Any, small_plan: dict) -> None:
 def test_a_folder_is_not_a_plan_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("loadplan", str(tmp_path), language="en")
+
+
+def test_budget_lines_a_plan_file_cannot_hold(write_plan: Any, small_plan: dict) -> None:
+    small_plan["funding_sources"] = [
+        {"id": "nb", "kind": "national_budget", "name": {"en": "National budget"}}
+    ]
+    small_plan["operational_plan"] = {
+        "year": 2020,
+        "activities": [
+            {
+                "code": "A1",
+                "title": {"en": "An activity"},
+                "budget": [
+                    {"year": 2020, "source": "nb", "unit_cost": 10**15, "quantity": 10},
+                    {"year": 2020, "source": "nb", "unit_cost": 100, "quantity": 0.335},
+                ],
+            }
+        ],
+    }
+    errors = refuse(write_plan(small_plan))
+    assert "operational_plan.activities[0].budget[0]" in errors and "larger than" in errors
+    assert (
+        "operational_plan.activities[0].budget[1].quantity" in errors
+        and "at most 2 decimals" in errors
+    )
