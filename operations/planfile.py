@@ -184,7 +184,9 @@ class OperationalPlanSection:
                 "title": text_out(activity, "title"),
                 "description": text_out(activity, "description"),
                 "deliverable": text_out(activity, "deliverable"),
-                "elements": [e.key for e in activity.elements.order_by("sort_path")],
+                "elements": [
+                    e.key for e in sorted(activity.elements.all(), key=lambda e: e.sort_path)
+                ],
                 "lead": activity.lead.key if activity.lead else None,
                 "monitor": activity.monitor.key if activity.monitor else None,
                 "partners": [i.key for i in activity.partners.all()],
