@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -13,6 +13,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command
+
+if TYPE_CHECKING:
+    from operations.models import FundingSource, OperationalPlan
+    from plans.models import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 MALI_PLAN = ROOT / "nap1325" / "data" / "plans" / "mali-2019-2023.yaml"
@@ -83,6 +87,8 @@ def write_plan(tmp_path: Path) -> Any:
 def plain_http(settings: Any) -> None:
     """Production settings redirect to HTTPS; the test client speaks plain HTTP."""
     settings.SECURE_SSL_REDIRECT = False
+    # Real password rules are tested; the slow production hash is not needed for that.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The hashed-name manifest exists only after collectstatic (production).
     settings.STORAGES = {
         **settings.STORAGES,
@@ -118,3 +124,79 @@ def english_by_default() -> Any:
 
     with translation.override("en"):
         yield
+
+
+# --- a small plan with an operational plan whose money is computed by hand ---
+
+
+@pytest.fixture
+def xx(db: Any, small_plan: dict) -> Plan:
+    from plans.loading import load_plan
+    from plans.planfile import read_plan_text
+
+    return load_plan(read_plan_text(yaml.safe_dump(small_plan))).plan
+
+
+@pytest.fixture
+def sources(xx: Plan) -> dict[str, FundingSource]:
+    from actors.models import Institution
+    from operations.models import FundingSource
+
+    mwa = Institution.objects.get(country="XX", key="mwa")
+    ngo = Institution.objects.get(country="XX", key="ngo")
+    return {
+        "nb": FundingSource.objects.create(
+            plan=xx, key="nb", kind="national_budget", name_fr="Budget national",
+            name_en="National budget", institution=mwa,
+        ),
+        "mf": FundingSource.objects.create(
+            plan=xx, key="mf", kind="mutual_fund", name_fr="Fonds commun", name_en="Mutual fund",
+        ),
+        "p1": FundingSource.objects.create(
+            plan=xx, key="p1", kind="partner", name_fr="Réseau", name_en="Network", institution=ngo,
+        ),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def costed(xx: Plan, sources: dict[str, FundingSource], alice: Any) -> OperationalPlan:
+    """Three activities; the expected figures are worked out in test_rollups."""
+    nb, mf, p1 = sources["nb"], sources["mf"], sources["p1"]
+    from datetime import date
+
+    from operations.actions import create_operational_plan, record_funding, save_activity
+    from tests.operations.conftest import activity
+
+    version = create_operational_plan(xx, year=2020, by=alice)
+    act1 = save_activity(
+        version,
+        activity("ACT1", ["A.1"], [(2020, nb, 1_000_000, "2"), (2021, p1, 500_000, "3")],
+                 quarters=[(2020, 1), (2020, 2)]),
+        by=alice,
+    )  # fmt: skip
+    act2 = save_activity(
+        version,
+        activity("ACT2", ["A.1", "A.2"], [(2020, mf, 250_000, "4"), (2020, nb, 333_333, "1.5")]),
+        by=alice,
+    )
+    act3 = save_activity(version, activity("ACT3", ["B"], [(2021, p1, 2_000_000, "1")]), by=alice)
+    on = date(2020, 3, 1)
+    record_funding(
+        act1.activity, year=2020, source=nb, stage="pledged", amount=2_000_000, on=on, by=alice
+    )
+    record_funding(
+        act1.activity, year=2020, source=nb, stage="disbursed", amount=1_500_000, on=on, by=alice
+    )
+    record_funding(
+        act1.activity, year=2020, source=nb, stage="spent", amount=1_200_000, on=on, by=alice
+    )
+    record_funding(
+        act3.activity, year=2021, source=p1, stage="pledged", amount=1_000_000, on=on, by=alice
+    )
+    record_funding(
+        act2.activity, year=2020, source=mf, stage="pledged", amount=600_000, on=on, by=alice
+    )
+    record_funding(
+        act2.activity, year=2020, source=mf, stage="pledged", amount=400_000, on=on, by=alice
+    )
+    return version

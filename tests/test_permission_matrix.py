@@ -1,0 +1,200 @@
+"""Every URL × every role, generated from the URL configuration: a new view
+without a rule here fails the suite.
+
+Rules: PUBLIC pages answer everyone; TMU pages and actions answer the TMU
+(administrator, coordinator, M&E officer) and refuse everybody else — the
+anonymous are sent to log in, the others get 403; nothing changes when a
+request is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from actors.models import Institution, ReportingUnit, Role, RoleAssignment
+from nap1325.models import AuditEntry
+from operations.models import OperationalPlan
+
+PUBLIC = "public"
+TMU = "tmu"
+FUNDING = "funding"  # the TMU, and partners for their own institution's sources
+ACCOUNT = "account"  # the account pages themselves: open to all
+NOT_A_PAGE = "skip"
+
+# url name → (rule, method)
+RULES: dict[str, tuple[str, str]] = {
+    "set_language": (ACCOUNT, "POST"),
+    "home": (PUBLIC, "GET"),
+    "search": (PUBLIC, "GET"),
+    "plan": (PUBLIC, "GET"),
+    "framework": (PUBLIC, "GET"),
+    "element": (PUBLIC, "GET"),
+    "indicators": (PUBLIC, "GET"),
+    "indicator": (PUBLIC, "GET"),
+    "anchor": (PUBLIC, "GET"),
+    "plans_side_by_side": (PUBLIC, "GET"),
+    "operational_plans": (PUBLIC, "GET"),
+    "latest_operational_plan": (PUBLIC, "GET"),
+    "operational_plan": (PUBLIC, "GET"),
+    "schedule": (PUBLIC, "GET"),
+    "compare_versions": (PUBLIC, "GET"),
+    "workbook_export": (PUBLIC, "GET"),
+    "workbook_template": (PUBLIC, "GET"),
+    "activity": (PUBLIC, "GET"),
+    "institutions": (PUBLIC, "GET"),
+    "institution": (PUBLIC, "GET"),
+    "bodies": (PUBLIC, "GET"),
+    "body": (PUBLIC, "GET"),
+    "start_version": (TMU, "POST"),
+    "adopt_version": (TMU, "POST"),
+    "activity_new": (TMU, "GET"),
+    "activity_edit": (TMU, "GET"),
+    "workbook_import": (TMU, "GET"),
+    "activity_remove": (TMU, "POST"),
+    "activity_progress": (TMU, "POST"),
+    "activity_funding": (FUNDING, "POST"),
+    "login": (ACCOUNT, "GET"),
+    "logout": (ACCOUNT, "POST"),
+    "password_reset": (ACCOUNT, "GET"),
+    "password_reset_done": (ACCOUNT, "GET"),
+    "password_reset_confirm": (NOT_A_PAGE, "GET"),  # needs a mailed token: tested in test_accounts
+    "password_reset_complete": (ACCOUNT, "GET"),
+}
+
+# Refused roles first: what the allowed ones do may change the world.
+ROLES = ["anonymous", "reader", "focal_point", "partner", "me_officer", "administrator"]
+TMU_ROLES = {"me_officer", "administrator"}
+
+
+def url_patterns() -> Iterator[tuple[str, str]]:
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("admin/"):
+                    continue  # Django's admin guards itself (staff only)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield pattern.name, prefix + str(pattern.pattern)
+
+    yield from walk(get_resolver().url_patterns, "/")
+
+
+def test_every_url_has_a_rule() -> None:
+    names = {name for name, _path in url_patterns()}
+    assert names - set(RULES) == set(), "add a rule for each new view"
+    assert set(RULES) - names == set(), "a rule for a view that no longer exists"
+
+
+@pytest.fixture
+def world(costed: OperationalPlan, sources: dict[str, Any], mali: Any) -> dict[str, Any]:
+    plan = costed.plan
+    act1 = costed.activities.get(code="ACT1")
+    values = {
+        "key": plan.key,
+        "number": str(costed.number),
+        "uuid": str(act1.activity.uuid),
+    }
+    return {"plan": plan, "version": costed, "values": values, "sources": sources, "mali": mali}
+
+
+def user_for(role: str) -> User | None:
+    if role == "anonymous":
+        return None
+    user = User.objects.create_user(f"user-{role}")  # logged in with force_login
+    if role == "administrator":
+        user.is_superuser = True
+        user.save()
+    elif role == "focal_point":
+        unit = ReportingUnit.objects.create(
+            country="XX", institution=Institution.objects.get(country="XX", key="mwa")
+        )
+        RoleAssignment.objects.create(user=user, role=Role.FOCAL_POINT, unit=unit)
+    else:
+        institution = (
+            Institution.objects.get(country="XX", key="ngo") if role == "partner" else None
+        )
+        RoleAssignment.objects.create(user=user, role=role, institution=institution)
+    return user
+
+
+def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
+    path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
+    if "<uuid:uuid>" in path:
+        if "institutions/bodies/" in path:
+            from actors.models import Body
+
+            body = Body.objects.create(
+                country="XX", key="b", kind="other", name_fr="b", name_en="b"
+            )
+            path = path.replace("<uuid:uuid>", str(body.uuid))
+        elif "institutions/" in path:
+            institution = Institution.objects.get(country="XX", key="mwa")
+            path = path.replace("<uuid:uuid>", str(institution.uuid))
+        elif "/elements/" in path:
+            path = path.replace("<uuid:uuid>", str(world["plan"].elements.first().uuid))
+        elif "/indicators/" in path:
+            path = path.replace(
+                "<uuid:uuid>",
+                str(world["plan"].indicators.filter(element__isnull=False).first().uuid),
+            )
+        elif "/anchors/" in path:
+            path = path.replace("<uuid:uuid>", str(world["plan"].anchors.first().uuid))
+        else:
+            path = path.replace("<uuid:uuid>", values["uuid"])
+    return path.replace("/fr/", "/en/", 1)
+
+
+def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "start_version": {"year": "2021"},
+        "activity_progress": {"status": "ongoing", "progress": "30"},
+        "activity_funding": {
+            "stage": "pledged", "year": "2020", "source": world["sources"]["p1"].pk,
+            "amount": "1000", "on": date(2020, 5, 1).isoformat(), "institution": "", "note": "",
+        },
+        "set_language": {"language": "en", "next": "/en/"},
+    }.get(name, {})  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, (rule, _m) in RULES.items() if rule != NOT_A_PAGE])
+def test_permission_matrix(world: dict[str, Any], name: str) -> None:
+    rule, method = RULES[name]
+    path = dict(url_patterns())[name]
+    url = fill(path, world["values"], world)
+    allowed = TMU_ROLES | ({"partner"} if rule == FUNDING else set())
+    done = False
+    for role in ROLES:
+        if done and role in allowed and method == "POST":
+            continue  # the action already happened (an activity removed stays removed)
+        client = Client()
+        user = user_for(role)
+        if user is not None:
+            client.force_login(user)
+        audits = AuditEntry.objects.count()
+        response = client.post(url, post_data(name, world)) if method == "POST" else client.get(url)
+        status = response.status_code
+        if rule in (PUBLIC, ACCOUNT):
+            assert status in (200, 302), (url, role, status)
+            continue
+        if role in allowed:
+            assert status in (200, 302), (url, role, status)
+            if status == 302:
+                assert "/accounts/login/" not in response["Location"], (url, role)
+            done = True
+            continue
+        if role == "anonymous":
+            assert status == 302 and "/accounts/login/" in response["Location"], (url, status)
+        else:
+            assert status == 403, (url, role, status)
+        assert AuditEntry.objects.count() == audits, (
+            "a refused request changed something",
+            url,
+            role,
+        )
