@@ -32,6 +32,7 @@ RULES: dict[str, frozenset[Role]] = {
     # A reporting unit's own reports.
     "report_for_unit": TMU | {Role.FOCAL_POINT, Role.CSO_REPORTER},
     "validate_reports": TMU,
+    "manage_periods": TMU,
 }
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "actors",
     "plans",
     "operations",
+    "reporting",
 ]
 
 MIDDLEWARE = [
