@@ -81,7 +81,11 @@ def may(user: Any, action: str, obj: Any = None) -> bool:
         if role not in allowed:
             continue
         if role in SCOPED_ROLES:
-            if obj is not None and assignment.unit in _units_of(obj):
+            units = list(_units_of(obj)) if obj is not None else []
+            if assignment.unit in units:
+                return True
+            # What belongs to no unit (the plan, who has reported) is not scoped.
+            if action == "read_private" and not units:
                 return True
             continue
         if role == Role.PARTNER and action == "record_funding":

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("plans.urls")),
     path("", include("operations.urls")),
+    path("", include("reporting.urls")),
     path("institutions/", include("actors.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -23,6 +23,7 @@ from operations.models import OperationalPlan
 
 PUBLIC = "public"
 TMU = "tmu"
+PRIVATE = "private"  # any logged-in role; the anonymous are sent to log in
 FUNDING = "funding"  # the TMU, and partners for their own institution's sources
 ACCOUNT = "account"  # the account pages themselves: open to all
 NOT_A_PAGE = "skip"
@@ -59,6 +60,10 @@ RULES: dict[str, tuple[str, str]] = {
     "activity_remove": (TMU, "POST"),
     "activity_progress": (TMU, "POST"),
     "activity_funding": (FUNDING, "POST"),
+    "periods": (PRIVATE, "GET"),
+    "period": (PRIVATE, "GET"),
+    "open_period": (TMU, "POST"),
+    "lock_period": (TMU, "POST"),
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "password_reset": (ACCOUNT, "GET"),
@@ -126,7 +131,15 @@ def user_for(role: str) -> User | None:
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
     if "<uuid:uuid>" in path:
-        if "institutions/bodies/" in path:
+        if "/periods/" in path:
+            from reporting.models import ReportingPeriod
+
+            period = ReportingPeriod.objects.get_or_create(
+                plan=world["plan"], kind="year", year=2021,
+                defaults={"opens_on": date(2021, 12, 1), "deadline": date(2022, 1, 31)},
+            )[0]  # fmt: skip
+            path = path.replace("<uuid:uuid>", str(period.uuid))
+        elif "institutions/bodies/" in path:
             from actors.models import Body
 
             body = Body.objects.create(
@@ -180,7 +193,7 @@ def test_permission_matrix(world: dict[str, Any], name: str) -> None:
         audits = AuditEntry.objects.count()
         response = client.post(url, post_data(name, world)) if method == "POST" else client.get(url)
         status = response.status_code
-        if rule in (PUBLIC, ACCOUNT):
+        if rule in (PUBLIC, ACCOUNT) or (rule == PRIVATE and role != "anonymous"):
             assert status in (200, 302), (url, role, status)
             continue
         if role in allowed:

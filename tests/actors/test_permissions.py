@@ -114,3 +114,22 @@ def test_scoped_roles_need_a_unit(db: Any) -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=User.objects.create_user("x"), role=Role.FOCAL_POINT)
+
+
+def test_focal_points_read_what_is_private_but_not_other_units_reports(
+    units: dict[str, ReportingUnit],
+) -> None:
+    from reporting.models import ReportingPeriod, Submission
+
+    bob = user_with(Role.FOCAL_POINT, unit=units["health"])
+    assert may(bob, "read_private")
+    from plans.models import Plan
+
+    period = ReportingPeriod.objects.create(
+        plan=Plan.objects.get(key="ml-2019-2023"), kind="year", year=2021,
+        opens_on=date(2021, 1, 1), deadline=date(2021, 2, 1),
+    )  # fmt: skip
+    theirs = Submission.objects.create(period=period, unit=units["justice"])
+    ours = Submission.objects.create(period=period, unit=units["health"])
+    assert may(bob, "read_private", ours)
+    assert not may(bob, "read_private", theirs)

@@ -1,0 +1,48 @@
+"""Who has reported, through HTTP."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from actors.models import Institution, ReportingUnit
+from plans.models import Plan
+from reporting.models import ReportingPeriod, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_tmu_opens_a_period_and_sees_who_is_late(client: Client, xx: Plan, alice: Any) -> None:
+    for key in ("mwa", "ngo"):
+        ReportingUnit.objects.create(
+            country="XX", institution=Institution.objects.get(country="XX", key=key)
+        )
+    period = ReportingPeriod.objects.create(
+        plan=xx,
+        kind="quarter",
+        year=2021,
+        quarter=1,
+        opens_on=date(2021, 3, 15),
+        deadline=date(2021, 4, 15),
+    )
+    client.force_login(alice)
+    base = f"/en/plans/{xx.key}/periods/{period.uuid}/"
+    assert "Open the period" in client.get(base).content.decode()
+    assert client.post(base + "open/").status_code == 302
+    assert Submission.objects.filter(period=period).count() == 2
+    html = client.get(base).content.decode()
+    assert "<strong>2</strong> expected" in html
+    assert "<strong>2</strong> overdue" in html  # the deadline of April 2021 has passed
+    assert html.count('<span class="tag late">overdue</span>') == 2
+    french = client.get(base.replace("/en/", "/fr/", 1)).content.decode()
+    assert "en retard" in french and "attendus" in french
+    listing = client.get(f"/en/plans/{xx.key}/periods/").content.decode()
+    assert "0/2" in listing
+
+
+def test_anonymous_visitors_do_not_see_who_has_reported(client: Client, xx: Plan) -> None:
+    response = client.get(f"/en/plans/{xx.key}/periods/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
