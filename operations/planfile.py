@@ -18,6 +18,7 @@ from operations.models import (
     ReportedCompletion,
     VersionStatus,
 )
+from operations.schedule import parse_quarter
 from places.models import Place
 from plans.loading import PlanWriter, number_out, text_fields, text_out
 from plans.models import Plan
@@ -142,7 +143,7 @@ class OperationalPlanSection:
                 elements=[elements[key] for key in entry.get("elements", [])],
                 partners=[institution[key] for key in entry.get("partners", [])],
                 places=[places[code] for code in entry.get("places", [])],
-                quarters=[(int(q[:4]), int(q[-1])) for q in entry.get("quarters", [])],
+                quarters=[q for q in map(parse_quarter, entry.get("quarters", [])) if q],
                 status=entry.get("status", "planned"),
                 progress=entry.get("progress", 0),
                 unplanned=entry.get("unplanned", False),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.models import Body, BodyMembership, Institution
+from nap1325.i18n import LANGUAGES
 from plans.models import (
     AnchorPoint,
     Dimension,
@@ -40,8 +41,6 @@ from plans.models import (
 from plans.planfile import FORMAT_VERSION, PlanFileError, PlanFileInvalid
 
 M = TypeVar("M", bound=models.Model)
-
-LANGUAGES = ("fr", "en")
 
 
 def text_fields(name: str, value: dict[str, str] | None) -> dict[str, str]:
