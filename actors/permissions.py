@@ -31,7 +31,11 @@ RULES: dict[str, frozenset[Role]] = {
     "set_exchange_rate": TMU,
     # A reporting unit's own reports.
     "report_for_unit": TMU | {Role.FOCAL_POINT, Role.CSO_REPORTER},
+    # Reading a unit's reports, drafts included: its own reporters, readers, the TMU.
+    "read_report": TMU | {Role.READER, Role.FOCAL_POINT, Role.CSO_REPORTER},
     "validate_reports": TMU,
+    # The validation rules of a plan's reports.
+    "manage_rules": TMU,
     "manage_periods": TMU,
 }
 

@@ -126,6 +126,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nap1325@localhost")
+# The address people reach the platform at, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -151,6 +153,13 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (evidence attached to reports). Never served by the web
+# server directly: reporting.views checks rights and forces a download.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"  # unused: no view serves MEDIA_ROOT as is
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a report form of 100 disaggregated indicators
 
 # The plan loaded by `make run` and shown on the home page.
 DEFAULT_PLAN = os.environ.get("DEFAULT_PLAN", "ml-2019-2023")

@@ -9,6 +9,7 @@ cannot both win), writes the audit trail, and is the only code that does so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,19 +20,40 @@ from django.utils.translation import gettext as _
 
 from actors.models import ReportingUnit
 from actors.permissions import may
-from nap1325.models import audit
+from nap1325.models import AuditEntry, audit
 from operations.models import ActivityVersion
+from plans.models import Plan
+from reporting import notify
+from reporting.content import Expected, expected, stored
+from reporting.entries import (
+    NARRATIVE_FIELDS,
+    ActivityInput,
+    ReportInput,
+    SpendingInput,
+    ValueInput,
+)
 from reporting.models import (
+    ActivityReport,
+    IndicatorValue,
     PeriodStatus,
     ReportingPeriod,
+    Spending,
     Submission,
     SubmissionStatus,
+    ValidationRule,
 )
+from reporting.rules import DEFAULT_RULES, Finding, check_indicator
+
+EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
 
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def stale_message() -> str:
+    return _("Someone changed this report since you opened it: reload it, nothing was overwritten.")
 
 
 def expected_units(period: ReportingPeriod) -> list[ReportingUnit]:
@@ -59,6 +81,7 @@ def open_period(period: ReportingPeriod, *, by: Any) -> list[Submission]:
         )
         if opened != 1:
             raise ValidationError(_("This period is not waiting to be opened."))
+        ensure_default_rules(period.plan)
         submissions = Submission.objects.bulk_create(
             Submission(period=period, unit=unit) for unit in expected_units(period)
         )
@@ -112,12 +135,7 @@ def _transition(
         before = Submission.objects.values("status", "revision").get(pk=submission.pk)
         if rows.update(status=to, revision=F("revision") + 1, **changes) != 1:
             if revision is not None and before["revision"] != revision:
-                raise ValidationError(
-                    _(
-                        "Someone changed this report since you opened it: "
-                        "reload it, nothing was overwritten."
-                    )
-                )
+                raise ValidationError(stale_message())
             raise ValidationError(refusal)
         audit(
             action,
@@ -126,12 +144,17 @@ def _transition(
             before={"status": before["status"]},
             after={"status": to, **{k: str(v) for k, v in changes.items() if k.endswith("reason")}},
         )
+        transaction.on_commit(lambda: notify.transition(submission, action, by))
     submission.refresh_from_db()
 
 
 def submit(submission: Submission, *, by: Any, revision: int | None = None) -> None:
-    """A focal point sends the unit's report to the Technical Management Unit."""
+    """A focal point sends the unit's report to the Technical Management Unit:
+    refused while it has errors or warnings without a comment."""
     _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
+    blocking = [finding for finding in findings_of(submission) if finding.blocking]
+    if blocking:
+        raise ReportInvalid(blocking)
     _transition(
         submission,
         action="submission.submit",
@@ -197,3 +220,229 @@ def reopen(submission: Submission, *, by: Any, reason: str) -> None:
         validated_at=None,
         validated_by=None,
     )
+
+
+class ReportInvalid(ValidationError):
+    """A report that cannot be submitted: its blocking findings."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__([finding.message for finding in findings])
+
+
+@dataclass
+class SaveResult:
+    changes: int
+    findings: list[Finding]
+
+
+def ensure_default_rules(plan: Plan) -> None:
+    """A plan's first period brings the plan-wide rules, which the TMU may then tune."""
+    if not plan.validation_rules.exists():
+        ValidationRule.objects.bulk_create(
+            ValidationRule(plan=plan, kind=kind, severity=severity, **options)
+            for kind, severity, options in DEFAULT_RULES
+        )
+
+
+def check_report(content: Expected, figures: dict[tuple[int, str], ValueInput]) -> list[Finding]:
+    rules = list(content.submission.period.plan.validation_rules.all())
+    by_indicator: dict[int, dict[str, ValueInput]] = {}
+    for (indicator_id, cell), figure in figures.items():
+        if not figure.is_empty or figure.comment:
+            by_indicator.setdefault(indicator_id, {})[cell] = figure
+    found: list[Finding] = []
+    for row in content.indicators:
+        found += check_indicator(row, by_indicator.get(row.indicator.pk, {}), rules)
+    return found
+
+
+def current_figures(submission: Submission) -> dict[tuple[int, str], ValueInput]:
+    return {(v.indicator_id, v.cell): ValueInput.of(v) for v in submission.values.all()}
+
+
+def findings_of(submission: Submission) -> list[Finding]:
+    return check_report(expected(submission), current_figures(submission))
+
+
+def _check_keys(content: Expected, report: ReportInput) -> None:
+    cells = {(row.indicator.pk, c.key) for row in content.indicators for c in row.cells}
+    lines = {line.pk for line in content.budget_lines}
+    activities = {a.version.activity_id for a in content.activities}  # type: ignore[attr-defined]
+    if (
+        set(report.values) - cells
+        or set(report.activities) - activities
+        or set(report.spending) - lines
+        or set(report.narrative) - set(NARRATIVE_FIELDS)
+    ):
+        raise ValidationError(_("This report does not ask for some of what was sent."))
+    for entry in report.activities.values():
+        if entry.progress is not None and not 0 <= entry.progress <= 100:
+            raise ValidationError(_("Progress is a percentage, from 0 to 100."))
+    for spent in report.spending.values():
+        if spent.amount is not None and spent.amount < 0:
+            raise ValidationError(_("An amount cannot be negative."))
+
+
+def _lock_for_change(submission: Submission, revision: int | None) -> None:
+    """Inside a transaction: the period is open, the report editable and not
+    changed since `revision`; bumps the revision."""
+    period_status = (
+        ReportingPeriod.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=submission.period_id)
+    )
+    if period_status != PeriodStatus.OPEN:
+        raise ValidationError(_("This period is not open: its reports cannot change."))
+    rows = Submission.objects.filter(pk=submission.pk, status__in=EDITABLE)
+    if revision is not None:
+        rows = rows.filter(revision=revision)
+    if rows.update(revision=F("revision") + 1) != 1:
+        current = Submission.objects.values("status", "revision").get(pk=submission.pk)
+        if current["status"] not in EDITABLE:
+            raise ValidationError(_("Only a draft or returned report can be changed."))
+        raise ValidationError(stale_message())
+
+
+def save_report(
+    submission: Submission,
+    report: ReportInput,
+    *,
+    by: Any,
+    revision: int | None,
+    reason: str = "",
+) -> SaveResult:
+    """Write a unit's figures, activity progress, spending and narrative as a
+    draft. Every changed item gets its audit entry (old and new); a form
+    saved from a stale copy (`revision`) is refused and nothing is written."""
+    _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
+    content = expected(submission)
+    _check_keys(content, report)
+    now = timezone.now()
+    user = by if getattr(by, "is_authenticated", False) else None
+    entries: list[AuditEntry] = []
+
+    def log(
+        action: str, object_type: str, object_id: str, summary: str, before: Any, after: Any
+    ) -> None:
+        if reason:
+            after = {**after, "reason": reason}
+        entries.append(
+            AuditEntry(
+                user=user,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                summary=summary[:300],
+                before=before,
+                after=after,
+            )
+        )
+
+    with transaction.atomic():
+        _lock_for_change(submission, revision)
+        held = stored(submission)
+        references = {row.indicator.pk: row.indicator.reference for row in content.indicators}
+        created: list[IndicatorValue] = []
+        changed: list[IndicatorValue] = []
+        for (indicator_id, cell), figure in report.values.items():
+            value_row = held.values.get((indicator_id, cell))
+            old = ValueInput.of(value_row) if value_row else ValueInput()
+            if figure == old:
+                continue
+            if value_row is None:
+                value_row = IndicatorValue(
+                    submission=submission, indicator_id=indicator_id, cell=cell
+                )
+                created.append(value_row)
+            else:
+                changed.append(value_row)
+            for name in ("value", "numerator", "denominator", "text", "no_data", "comment"):
+                setattr(value_row, name, getattr(figure, name))
+            value_row.updated_by, value_row.updated_at = user, now
+            log(
+                "value.change",
+                "reporting.indicatorvalue",
+                str(value_row.uuid),
+                f"{references[indicator_id]} {cell}".strip(),
+                old.snapshot() if value_row not in created else None,
+                figure.snapshot(),
+            )
+        IndicatorValue.objects.bulk_create(created, batch_size=500)
+        IndicatorValue.objects.bulk_update(
+            changed,
+            [
+                "value",
+                "numerator",
+                "denominator",
+                "text",
+                "no_data",
+                "comment",
+                "updated_by",
+                "updated_at",
+            ],
+            batch_size=500,
+        )
+        for activity_id, entry in report.activities.items():
+            activity_row = held.activities.get(activity_id)
+            old_activity = ActivityInput.of(activity_row) if activity_row else ActivityInput()
+            if entry == old_activity:
+                continue
+            activity_row, _created = ActivityReport.objects.update_or_create(
+                submission=submission,
+                activity_id=activity_id,
+                defaults={
+                    "status": entry.status,
+                    "progress": entry.progress,
+                    "comment": entry.comment,
+                },
+            )
+            log(
+                "activity_report.change",
+                "reporting.activityreport",
+                str(activity_row.pk),
+                str(activity_id),
+                vars(old_activity) if not _created else None,
+                vars(entry),
+            )
+        for line_id, spent in report.spending.items():
+            spending_row = held.spending.get(line_id)
+            old_spent = SpendingInput.of(spending_row) if spending_row else SpendingInput()
+            if spent == old_spent:
+                continue
+            spending_row, _created = Spending.objects.update_or_create(
+                submission=submission,
+                budget_line_id=line_id,
+                defaults={
+                    "amount": spent.amount,
+                    "no_data": spent.no_data,
+                    "comment": spent.comment,
+                },
+            )
+            log(
+                "spending.change",
+                "reporting.spending",
+                str(spending_row.pk),
+                str(line_id),
+                vars(old_spent) if not _created else None,
+                vars(spent),
+            )
+        narrative = {
+            name: text
+            for name, text in report.narrative.items()
+            if getattr(submission, name) != text
+        }
+        if narrative:
+            log(
+                "submission.narrative",
+                "reporting.submission",
+                str(submission.uuid),
+                ", ".join(narrative),
+                {name: getattr(submission, name) for name in narrative},
+                narrative,
+            )
+            Submission.objects.filter(pk=submission.pk).update(**narrative)
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+    submission.refresh_from_db()
+    figures = {**current_figures(submission)}
+    return SaveResult(len(entries), check_report(content, figures))

@@ -19,4 +19,32 @@ urlpatterns = [
         {"transition": "lock"},
         name="lock_period",
     ),
+    path("reports/", views.my_reports, name="my_reports"),
+    path("reports/<uuid:uuid>/", views.report, name="report"),
+    path(
+        "reports/<uuid:uuid>/validate/",
+        views.report_transition,
+        {"transition": "validate"},
+        name="validate_report",
+    ),
+    path(
+        "reports/<uuid:uuid>/return/",
+        views.report_transition,
+        {"transition": "return"},
+        name="return_report",
+    ),
+    path(
+        "reports/<uuid:uuid>/reopen/",
+        views.report_transition,
+        {"transition": "reopen"},
+        name="reopen_report",
+    ),
+    path("reports/<uuid:uuid>/values/<uuid:value>/", views.value_history, name="value_history"),
+    path("reports/<uuid:uuid>/evidence/", views.evidence_add, name="evidence_add"),
+    path("reports/<uuid:uuid>/evidence/<uuid:file>/", views.evidence_file, name="evidence_file"),
+    path(
+        "reports/<uuid:uuid>/evidence/<uuid:file>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
+    ),
 ]

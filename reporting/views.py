@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actors.permissions import may
+from actors.permissions import active_assignments, may
+from nap1325.models import AuditEntry
 from plans.views import get_plan
 from reporting import actions
-from reporting.models import PeriodStatus, ReportingPeriod, SubmissionStatus
+from reporting.content import expected, stored
+from reporting.evidence import attach_evidence, remove_evidence
+from reporting.forms import EvidenceForm, ReasonForm, ReportForm
+from reporting.models import (
+    Evidence,
+    IndicatorValue,
+    PeriodStatus,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+)
+from reporting.rules import Finding
 
 WAITING = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
@@ -82,3 +96,226 @@ def period_transition(request: HttpRequest, key: str, uuid: str, transition: str
     else:
         messages.success(request, _("Done."))
     return redirect("period", plan.key, period.uuid)
+
+
+# --- one unit's report -------------------------------------------------------
+
+
+def get_report(request: HttpRequest, uuid: str) -> Submission:
+    """The report, if this user may read it (404 if it does not exist, 403 if not theirs)."""
+    submission = get_object_or_404(
+        Submission.objects.select_related(
+            "period__plan", "unit__institution", "unit__place", "submitted_by", "validated_by"
+        ),
+        uuid=uuid,
+    )
+    if not may(request.user, "read_report", submission):
+        raise PermissionDenied
+    return submission
+
+
+def editable_by(user: Any, submission: Submission) -> bool:
+    return (
+        submission.status in actions.EDITABLE
+        and submission.period.status == PeriodStatus.OPEN
+        and may(user, "report_for_unit", submission)
+    )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """A reporter's landing page: the reports of their units, newest first."""
+    units = [a.unit_id for a in active_assignments(request.user) if a.unit_id]
+    tmu = may(request.user, "validate_reports")
+    reports = Submission.objects.select_related("period__plan", "unit__institution", "unit__place")
+    if tmu:
+        reports = reports.filter(status=SubmissionStatus.SUBMITTED)
+    else:
+        reports = reports.filter(unit__in=units)
+    return render(
+        request,
+        "reporting/my_reports.html",
+        {
+            "reports": reports.order_by("-period__year", "-period__quarter", "unit")[:200],
+            "tmu": tmu,
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest, uuid: str) -> HttpResponse:
+    submission = get_report(request, uuid)
+    editable = editable_by(request.user, submission)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    content = expected(submission)
+    held = stored(submission)
+    form = ReportForm(content, held, request.POST or None)
+    findings: list[Finding] = []
+    if request.method == "POST":
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        else:
+            try:
+                result = actions.save_report(
+                    submission,
+                    form.to_input(),
+                    by=request.user,
+                    revision=form.cleaned_data["revision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("report", submission.uuid)
+            if "submit" not in request.POST:
+                messages.success(request, _("Draft saved."))
+                return redirect("report", submission.uuid)
+            try:
+                actions.submit(submission, by=request.user, revision=submission.revision)
+            except actions.ReportInvalid as exc:
+                findings = exc.findings
+                messages.error(
+                    request,
+                    _(
+                        "Your changes were saved as a draft, but the report was not submitted: "
+                        "correct the errors and explain the warnings marked below."
+                    ),
+                )
+                held = stored(submission)
+                form = ReportForm(content, held)
+                del result
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("report", submission.uuid)
+            else:
+                messages.success(request, _("Report submitted to the Technical Management Unit."))
+                return redirect("report", submission.uuid)
+    elif submission.status != SubmissionStatus.VALIDATED:
+        findings = actions.check_report(content, actions.current_figures(submission))
+    if not editable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "plan": submission.period.plan,
+            "submission": submission,
+            "form": form,
+            "blocks": form.blocks(findings, held),
+            "activity_rows": form.activity_rows(),
+            "content": content,
+            "held": held,
+            "editable": editable,
+            "findings": findings,
+            "blocking": sum(f.blocking for f in findings),
+            "evidence": submission.evidence.all(),
+            "evidence_form": EvidenceForm(submission) if editable else None,
+            "can_validate": may(request.user, "validate_reports")
+            and submission.period.status == PeriodStatus.OPEN,
+            "reason_form": ReasonForm(),
+            "statuses": SubmissionStatus,
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_transition(request: HttpRequest, uuid: str, transition: str) -> HttpResponse:
+    """The TMU validates, returns (with a reason) or reopens (with a reason) a report."""
+    submission = get_report(request, uuid)
+    if not may(request.user, "validate_reports"):
+        raise PermissionDenied
+    try:
+        if transition == "validate":
+            actions.validate(submission, by=request.user)
+        else:
+            form = ReasonForm(request.POST)
+            reason = form.data.get("reason", "")
+            if transition == "return":
+                actions.return_for_revision(submission, by=request.user, reason=reason)
+            else:
+                actions.reopen(submission, by=request.user, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("report", submission.uuid)
+
+
+@login_required
+def value_history(request: HttpRequest, uuid: str, value: str) -> HttpResponse:
+    """Every change of one figure: who, when, old and new, and why."""
+    submission = get_report(request, uuid)
+    figure = get_object_or_404(
+        IndicatorValue.objects.select_related("indicator"), submission=submission, uuid=value
+    )
+    entries = AuditEntry.objects.filter(
+        object_type="reporting.indicatorvalue", object_id=str(figure.uuid)
+    ).select_related("user")
+    return render(
+        request,
+        "reporting/value_history.html",
+        {
+            "plan": submission.period.plan,
+            "submission": submission,
+            "figure": figure,
+            "entries": entries,
+            "parts": ["value", "numerator", "denominator", "text", "no_data", "comment"],
+        },
+    )
+
+
+@require_POST
+@login_required
+def evidence_add(request: HttpRequest, uuid: str) -> HttpResponse:
+    submission = get_report(request, uuid)
+    if not may(request.user, "report_for_unit", submission):
+        raise PermissionDenied
+    form = EvidenceForm(submission, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            attach_evidence(
+                submission,
+                form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
+    return redirect("report", submission.uuid)
+
+
+@login_required
+def evidence_file(request: HttpRequest, uuid: str, file: str) -> FileResponse:
+    """Always a download: the browser never renders an uploaded file."""
+    submission = get_report(request, uuid)
+    evidence = get_object_or_404(Evidence, submission=submission, uuid=file)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def evidence_remove(request: HttpRequest, uuid: str, file: str) -> HttpResponse:
+    submission = get_report(request, uuid)
+    evidence = get_object_or_404(Evidence, submission=submission, uuid=file)
+    try:
+        remove_evidence(evidence, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("File removed."))
+    return redirect("report", submission.uuid)

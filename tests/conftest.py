@@ -96,6 +96,12 @@ def plain_http(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files land in the test's own folder, never in the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def alice(db: Any) -> Any:
     """Alice, M&E officer of the Technical Management Unit."""

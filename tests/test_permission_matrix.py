@@ -26,6 +26,8 @@ TMU = "tmu"
 PRIVATE = "private"  # any logged-in role; the anonymous are sent to log in
 FUNDING = "funding"  # the TMU, and partners for their own institution's sources
 ACCOUNT = "account"  # the account pages themselves: open to all
+READ_REPORT = "read_report"  # the unit's own reporters, readers and the TMU
+WRITE_REPORT = "write_report"  # the unit's own reporters and the TMU
 NOT_A_PAGE = "skip"
 
 # url name → (rule, method)
@@ -64,6 +66,16 @@ RULES: dict[str, tuple[str, str]] = {
     "period": (PRIVATE, "GET"),
     "open_period": (TMU, "POST"),
     "lock_period": (TMU, "POST"),
+    "my_reports": (PRIVATE, "GET"),
+    "report": (READ_REPORT, "GET"),
+    "report_save": (WRITE_REPORT, "POST"),
+    "value_history": (READ_REPORT, "GET"),
+    "evidence_file": (READ_REPORT, "GET"),
+    "evidence_add": (WRITE_REPORT, "POST"),
+    "evidence_remove": (WRITE_REPORT, "POST"),
+    "validate_report": (TMU, "POST"),
+    "return_report": (TMU, "POST"),
+    "reopen_report": (TMU, "POST"),
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "password_reset": (ACCOUNT, "GET"),
@@ -73,7 +85,10 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 # Refused roles first: what the allowed ones do may change the world.
-ROLES = ["anonymous", "reader", "focal_point", "partner", "me_officer", "administrator"]
+# "outsider" is the focal point of another unit than the report's.
+ROLES = [
+    "anonymous", "outsider", "reader", "focal_point", "partner", "me_officer", "administrator"
+]  # fmt: skip
 TMU_ROLES = {"me_officer", "administrator"}
 
 
@@ -91,7 +106,7 @@ def url_patterns() -> Iterator[tuple[str, str]]:
 
 
 def test_every_url_has_a_rule() -> None:
-    names = {name for name, _path in url_patterns()}
+    names = {name for name, _path in url_patterns()} | {"report_save"}
     assert names - set(RULES) == set(), "add a rule for each new view"
     assert set(RULES) - names == set(), "a rule for a view that no longer exists"
 
@@ -115,10 +130,11 @@ def user_for(role: str) -> User | None:
     if role == "administrator":
         user.is_superuser = True
         user.save()
-    elif role == "focal_point":
-        unit = ReportingUnit.objects.create(
-            country="XX", institution=Institution.objects.get(country="XX", key="mwa")
-        )
+    elif role in ("focal_point", "outsider"):
+        key = "mwa" if role == "focal_point" else "ngo"
+        unit = ReportingUnit.objects.get_or_create(
+            country="XX", institution=Institution.objects.get(country="XX", key=key)
+        )[0]
         RoleAssignment.objects.create(user=user, role=Role.FOCAL_POINT, unit=unit)
     else:
         institution = (
@@ -130,6 +146,11 @@ def user_for(role: str) -> User | None:
 
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
+    if path.startswith("/<lang>/reports/<uuid:uuid>/") or "/reports/<uuid:uuid>/" in path:
+        report = a_report(world)
+        path = path.replace("<uuid:uuid>", str(report.uuid))
+        path = path.replace("<uuid:value>", str(report.values.get().uuid))
+        path = path.replace("<uuid:file>", str(report.evidence.get().uuid))
     if "<uuid:uuid>" in path:
         if "/periods/" in path:
             from reporting.models import ReportingPeriod
@@ -163,6 +184,33 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     return path.replace("/fr/", "/en/", 1)
 
 
+def a_report(world: dict[str, Any]) -> Any:
+    """The ministry's draft report for an open quarter, with a figure and a file."""
+    from django.core.files.base import ContentFile
+
+    from reporting.models import Evidence, IndicatorValue, ReportingPeriod, Submission
+
+    period = ReportingPeriod.objects.get_or_create(
+        plan=world["plan"], kind="quarter", year=2021, quarter=2, status="open",
+        defaults={"opens_on": date(2021, 6, 1), "deadline": date(2021, 7, 15)},
+    )[0]  # fmt: skip
+    unit = ReportingUnit.objects.get_or_create(
+        country="XX", institution=Institution.objects.get(country="XX", key="mwa")
+    )[0]
+    report, created = Submission.objects.get_or_create(period=period, unit=unit)
+    if created:
+        IndicatorValue.objects.create(
+            submission=report, indicator=world["plan"].indicators.get(key="C1"), value=3
+        )
+    if not report.evidence.exists():
+        evidence = Evidence(
+            submission=report, name="minutes.txt", content_type="text/plain", size=5, sha256="0"
+        )
+        evidence.file.save("upload", ContentFile(b"hello"), save=False)
+        evidence.save()
+    return report
+
+
 def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     return {
         "start_version": {"year": "2021"},
@@ -179,9 +227,13 @@ def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("name", [name for name, (rule, _m) in RULES.items() if rule != NOT_A_PAGE])
 def test_permission_matrix(world: dict[str, Any], name: str) -> None:
     rule, method = RULES[name]
-    path = dict(url_patterns())[name]
+    path = dict(url_patterns())["report" if name == "report_save" else name]
     url = fill(path, world["values"], world)
-    allowed = TMU_ROLES | ({"partner"} if rule == FUNDING else set())
+    allowed = TMU_ROLES | {
+        FUNDING: {"partner"},
+        READ_REPORT: {"focal_point", "reader"},
+        WRITE_REPORT: {"focal_point"},
+    }.get(rule, set())
     done = False
     for role in ROLES:
         if done and role in allowed and method == "POST":
@@ -193,6 +245,7 @@ def test_permission_matrix(world: dict[str, Any], name: str) -> None:
         audits = AuditEntry.objects.count()
         response = client.post(url, post_data(name, world)) if method == "POST" else client.get(url)
         status = response.status_code
+        response.close()  # a file download holds its file open until then
         if rule in (PUBLIC, ACCOUNT) or (rule == PRIVATE and role != "anonymous"):
             assert status in (200, 302), (url, role, status)
             continue

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actors.models import Institution, ReportingUnit, Role, RoleAssignment
+from actors.models import ReportingUnit, Role, RoleAssignment
 from nap1325.models import AuditEntry
 from plans.models import Plan
 from reporting.actions import (
@@ -23,36 +23,9 @@ from reporting.actions import (
     validate,
 )
 from reporting.models import ReportingPeriod, Submission
+from tests.reporting.conftest import focal_point
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def units(xx: Plan) -> dict[str, ReportingUnit]:
-    return {
-        key: ReportingUnit.objects.create(
-            country="XX", institution=Institution.objects.get(country="XX", key=key)
-        )
-        for key in ("mwa", "ngo")
-    }
-
-
-@pytest.fixture
-def period(xx: Plan) -> ReportingPeriod:
-    return ReportingPeriod.objects.create(
-        plan=xx,
-        kind="quarter",
-        year=2021,
-        quarter=1,
-        opens_on=date(2021, 3, 15),
-        deadline=date(2021, 4, 15),
-    )
-
-
-def focal_point(name: str, unit: ReportingUnit) -> User:
-    user = User.objects.create_user(name)
-    RoleAssignment.objects.create(user=user, role=Role.FOCAL_POINT, unit=unit)
-    return user
 
 
 def test_the_whole_cycle(
