@@ -10,6 +10,7 @@ cannot both win), writes the audit trail, and is the only code that does so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -446,3 +447,38 @@ def save_report(
     submission.refresh_from_db()
     figures = {**current_figures(submission)}
     return SaveResult(len(entries), check_report(content, figures))
+
+
+RULE_FIELDS = ("indicator_id", "kind", "severity", "minimum", "maximum", "factor", "active",
+               "message_fr", "message_en")  # fmt: skip
+
+
+def _rule_snapshot(rule: ValidationRule) -> dict[str, Any]:
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+
+    return {name: text(getattr(rule, name)) for name in RULE_FIELDS}
+
+
+def save_rule(rule: ValidationRule, *, by: Any) -> ValidationRule:
+    """Create or change a validation rule (the TMU tunes the checks)."""
+    _require(may(by, "manage_rules"), _("Only the Technical Management Unit changes the rules."))
+    rule.full_clean()
+    with transaction.atomic():
+        before = (
+            _rule_snapshot(ValidationRule.objects.select_for_update().get(pk=rule.pk))
+            if rule.pk
+            else None
+        )
+        rule.save()
+        audit("rule.save", rule, user=by, before=before, after=_rule_snapshot(rule))
+    return rule
+
+
+def remove_rule(rule: ValidationRule, *, by: Any) -> None:
+    _require(may(by, "manage_rules"), _("Only the Technical Management Unit changes the rules."))
+    with transaction.atomic():
+        audit("rule.remove", rule, user=by, before=_rule_snapshot(rule))
+        rule.delete()

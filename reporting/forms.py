@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from operations.models import ActivityStatus
-from plans.models import IndicatorType
+from plans.models import IndicatorType, Plan
 from reporting.content import TOTAL, Cell, Expected, ExpectedIndicator, Stored
 from reporting.entries import (
     NARRATIVE_FIELDS,
@@ -23,7 +23,7 @@ from reporting.entries import (
     ValueInput,
     field_name,
 )
-from reporting.models import IndicatorValue, Submission
+from reporting.models import IndicatorValue, Submission, ValidationRule
 from reporting.rules import Finding
 
 MAX_NUMBER = 10**15
@@ -274,3 +274,26 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class IndicatorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} — {obj.title}"[:120]
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = ValidationRule
+        fields = ["indicator", "kind", "severity", "minimum", "maximum", "factor", "active",
+                  "message_fr", "message_en"]  # fmt: skip
+        localized_fields = ["minimum", "maximum", "factor"]
+
+    def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["indicator"] = IndicatorChoice(
+            plan.indicators.order_by("position"),
+            required=False,
+            label=_("Indicator"),
+            empty_label=str(_("Every indicator of the plan")),
+        )

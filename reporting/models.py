@@ -5,9 +5,11 @@ workflow (draft → submitted → validated, or returned and submitted again).""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from actors.models import ReportingUnit
 from nap1325.i18n import Localized
@@ -335,6 +337,19 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.indicator or self.plan})"
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.kind == RuleKind.RANGE and self.minimum is None and self.maximum is None:
+            errors["minimum"] = _("Give a minimum, a maximum or both.")
+        if self.kind in (RuleKind.OUTLIER, RuleKind.TARGET_JUMP) and not (
+            self.factor and self.factor > 0
+        ):
+            errors["factor"] = _("Give a factor above 0.")
+        if self.indicator is not None and self.plan_id and self.indicator.plan_id != self.plan_id:
+            errors["indicator"] = _("This indicator belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Reminder(models.Model):

@@ -19,6 +19,9 @@ urlpatterns = [
         {"transition": "lock"},
         name="lock_period",
     ),
+    path("plans/<slug:key>/rules/", views.rules, name="rules"),
+    path("plans/<slug:key>/rules/new/", views.rule_edit, name="rule_new"),
+    path("plans/<slug:key>/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("reports/", views.my_reports, name="my_reports"),
     path("reports/<uuid:uuid>/", views.report, name="report"),
     path(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from plans.views import get_plan
 from reporting import actions
 from reporting.content import expected, stored
 from reporting.evidence import attach_evidence, remove_evidence
-from reporting.forms import EvidenceForm, ReasonForm, ReportForm
+from reporting.forms import EvidenceForm, ReasonForm, ReportForm, RuleForm
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -28,6 +28,7 @@ from reporting.models import (
     ReportingPeriod,
     Submission,
     SubmissionStatus,
+    ValidationRule,
 )
 from reporting.rules import Finding
 
@@ -319,3 +320,45 @@ def evidence_remove(request: HttpRequest, uuid: str, file: str) -> HttpResponse:
     else:
         messages.success(request, _("File removed."))
     return redirect("report", submission.uuid)
+
+
+# --- validation rules ---------------------------------------------------------
+
+
+@login_required
+def rules(request: HttpRequest, key: str) -> HttpResponse:
+    _require_private(request)
+    plan = get_plan(key)
+    return render(
+        request,
+        "reporting/rules.html",
+        {
+            "plan": plan,
+            "rules": plan.validation_rules.select_related("indicator").order_by(
+                F("indicator__position").asc(nulls_first=True), "kind"
+            ),
+            "can_manage": may(request.user, "manage_rules"),
+        },
+    )
+
+
+@login_required
+def rule_edit(request: HttpRequest, key: str, pk: int | None = None) -> HttpResponse:
+    plan = get_plan(key)
+    if not may(request.user, "manage_rules"):
+        raise PermissionDenied
+    rule = get_object_or_404(ValidationRule, plan=plan, pk=pk) if pk else None
+    form = RuleForm(plan, request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        if "remove" in request.POST and rule is not None:
+            actions.remove_rule(rule, by=request.user)
+            messages.success(request, _("Rule removed."))
+            return redirect("rules", plan.key)
+        try:
+            actions.save_rule(form.instance, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("rules", plan.key)
+    return render(request, "reporting/rule_form.html", {"plan": plan, "form": form, "rule": rule})

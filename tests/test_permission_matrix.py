@@ -66,6 +66,9 @@ RULES: dict[str, tuple[str, str]] = {
     "period": (PRIVATE, "GET"),
     "open_period": (TMU, "POST"),
     "lock_period": (TMU, "POST"),
+    "rules": (PRIVATE, "GET"),
+    "rule_new": (TMU, "GET"),
+    "rule_edit": (TMU, "GET"),
     "my_reports": (PRIVATE, "GET"),
     "report": (READ_REPORT, "GET"),
     "report_save": (WRITE_REPORT, "POST"),
@@ -146,6 +149,13 @@ def user_for(role: str) -> User | None:
 
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
+    if "/rules/<int:pk>/" in path:
+        from reporting.models import ValidationRule
+
+        rule = ValidationRule.objects.get_or_create(
+            plan=world["plan"], kind="cumulative_decrease", severity="warning"
+        )[0]
+        path = path.replace("<int:pk>", str(rule.pk))
     if path.startswith("/<lang>/reports/<uuid:uuid>/") or "/reports/<uuid:uuid>/" in path:
         report = a_report(world)
         path = path.replace("<uuid:uuid>", str(report.uuid))
