@@ -149,11 +149,19 @@ def _transition(
     submission.refresh_from_db()
 
 
-def submit(submission: Submission, *, by: Any, revision: int | None = None) -> None:
+def submit(
+    submission: Submission,
+    *,
+    by: Any,
+    revision: int | None = None,
+    content: Expected | None = None,
+) -> None:
     """A focal point sends the unit's report to the Technical Management Unit:
     refused while it has errors or warnings without a comment."""
     _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
-    blocking = [finding for finding in findings_of(submission) if finding.blocking]
+    content = content or expected(submission)
+    figures = current_figures(submission)
+    blocking = [finding for finding in check_report(content, figures) if finding.blocking]
     if blocking:
         raise ReportInvalid(blocking)
     _transition(
@@ -312,12 +320,13 @@ def save_report(
     by: Any,
     revision: int | None,
     reason: str = "",
+    content: Expected | None = None,
 ) -> SaveResult:
     """Write a unit's figures, activity progress, spending and narrative as a
     draft. Every changed item gets its audit entry (old and new); a form
     saved from a stale copy (`revision`) is refused and nothing is written."""
     _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
-    content = expected(submission)
+    content = content or expected(submission)
     _check_keys(content, report)
     now = timezone.now()
     user = by if getattr(by, "is_authenticated", False) else None

@@ -38,6 +38,9 @@ class ReportingPeriod(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.PLANNED
     )
+    demonstration = models.BooleanField(
+        _("demonstration"), default=False, help_text=_("Made by manage.py demo; fictitious.")
+    )
 
     class Meta:
         verbose_name = _("reporting period")

@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = secrets.token_urlsafe(12)
-        user, _created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        users = get_user_model().objects
+        user, _created = users.get_or_create(username=DEMO_USERNAME)
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
@@ -25,3 +26,9 @@ class Command(BaseCommand):
                 % {"user": DEMO_USERNAME, "password": password}
             )
         )
+        # The named demonstration users (manage.py demo) share the password.
+        for person in users.filter(username__startswith=DEMO_USERNAME + "-").order_by("pk"):
+            person.set_password(password)
+            person.save()
+            roles = ", ".join(str(a.get_role_display()) for a in person.role_assignments.all())
+            self.stdout.write(f"  {person.username}: {person.get_full_name()} — {roles}")
