@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from actors.models import ReportingUnit
 from actors.permissions import may
 from nap1325.models import AuditEntry, audit
+from operations.actions import record_progress
 from operations.models import ActivityVersion
 from plans.models import Plan
 from reporting import notify
-from reporting.content import Expected, expected, stored
+from reporting.content import Expected, expected, operational_plan_for, stored
 from reporting.entries import (
     NARRATIVE_FIELDS,
     ActivityInput,
@@ -178,21 +179,56 @@ def submit(
 
 
 def validate(submission: Submission, *, by: Any) -> None:
-    """The TMU accepts a submitted report; it is then locked."""
+    """The TMU accepts a submitted report; it is then locked, and the status
+    and progress it reports for its activities become the operational plan's."""
     _require(may(by, "validate_reports"), _("Only the Technical Management Unit validates."))
     if submission.submitted_by_id is not None and submission.submitted_by_id == by.pk:
         raise PermissionDenied(_("Nobody validates a report they submitted."))
-    _transition(
-        submission,
-        action="submission.validate",
-        by=by,
-        allowed_from=(SubmissionStatus.SUBMITTED,),
-        to=SubmissionStatus.VALIDATED,
-        revision=None,
-        refusal=_("Only a submitted report can be validated."),
-        validated_at=timezone.now(),
-        validated_by=by,
+    with transaction.atomic():
+        _transition(
+            submission,
+            action="submission.validate",
+            by=by,
+            allowed_from=(SubmissionStatus.SUBMITTED,),
+            to=SubmissionStatus.VALIDATED,
+            revision=None,
+            refusal=_("Only a submitted report can be validated."),
+            validated_at=timezone.now(),
+            validated_by=by,
+        )
+        _carry_progress(submission, by=by)
+
+
+def _carry_progress(submission: Submission, *, by: Any) -> None:
+    """Copy the reported activity progress into the version in force, unless
+    a later period's validated report already said more."""
+    version = operational_plan_for(submission.period)
+    if version is None:
+        return
+    period = submission.period
+    later = ActivityReport.objects.filter(
+        submission__status=SubmissionStatus.VALIDATED,
+        submission__period__plan=period.plan,
+        submission__period__kind=period.kind,
+    ).filter(
+        Q(submission__period__year__gt=period.year)
+        | Q(
+            submission__period__year=period.year,
+            submission__period__quarter__gt=period.quarter or 0,
+        )
     )
+    reports = {
+        r.activity_id: r
+        for r in submission.activity_reports.exclude(status="")
+        .exclude(progress__isnull=True)
+        .exclude(activity__in=later.values("activity"))
+    }
+    for activity_version in version.activities.filter(activity__in=list(reports)):
+        report = reports[activity_version.activity_id]
+        if (activity_version.status, activity_version.progress) != (report.status, report.progress):
+            record_progress(
+                activity_version, status=report.status, progress=report.progress or 0, by=by
+            )
 
 
 def return_for_revision(submission: Submission, *, by: Any, reason: str) -> None:
