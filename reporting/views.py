@@ -158,7 +158,7 @@ def report(request: HttpRequest, uuid: str) -> HttpResponse:
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
             try:
-                result = actions.save_report(
+                actions.save_report(
                     submission,
                     form.to_input(),
                     by=request.user,
@@ -184,7 +184,6 @@ def report(request: HttpRequest, uuid: str) -> HttpResponse:
                 )
                 held = stored(submission)
                 form = ReportForm(content, held)
-                del result
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("report", submission.uuid)
