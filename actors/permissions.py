@@ -37,7 +37,17 @@ RULES: dict[str, frozenset[Role]] = {
     # The validation rules of a plan's reports.
     "manage_rules": TMU,
     "manage_periods": TMU,
+    # Inviting people by e-mail and giving them roles.
+    "invite_users": TMU,
 }
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    """Role assignments in force on `day` (`prefix`: the path to them, as
+    "role_assignments__" from users)."""
+    started = Q(**{f"{prefix}since__isnull": True}) | Q(**{f"{prefix}since__lte": day})
+    not_ended = Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gte": day})
+    return started & not_ended
 
 
 def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment]:
@@ -47,10 +57,9 @@ def active_assignments(user: Any, on: date | None = None) -> list[RoleAssignment
     cached: dict[date, list[RoleAssignment]] = getattr(user, "_nap_roles", {})
     if day not in cached:
         cached[day] = list(
-            RoleAssignment.objects.filter(user=user)
-            .filter(Q(since__isnull=True) | Q(since__lte=day))
-            .filter(Q(until__isnull=True) | Q(until__gte=day))
-            .select_related("unit", "institution")
+            RoleAssignment.objects.filter(active_on(day), user=user).select_related(
+                "unit", "institution"
+            )
         )
         user._nap_roles = cached
     return cached[day]

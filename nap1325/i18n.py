@@ -4,8 +4,10 @@
 back to the other language, so a half-translated draft plan still reads.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import get_language
 
 LANGUAGES = ("fr", "en")
@@ -23,6 +25,17 @@ def localized(obj: Any, field: str) -> str:
         if value:
             return str(value)
     return ""
+
+
+def in_both_languages(compose: Callable[[str], tuple[str, str]]) -> tuple[str, str]:
+    """An e-mail for people whose language is not known: `compose(language)`
+    returns a subject and a body, called with French then English active."""
+    parts = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            parts.append(compose(language))
+    (french_subject, french), (english_subject, english) = parts
+    return f"{french_subject} / {english_subject}", f"{french}\n\n---\n\n{english}\n"
 
 
 class Localized:

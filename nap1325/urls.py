@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from actors import invitation_views
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -14,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("", include("operations.urls")),
     path("", include("reporting.urls")),
     path("institutions/", include("actors.urls")),
+    path("people/", invitation_views.people_list, name="people"),
+    path("people/invite/", invitation_views.invite_person, name="invite"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

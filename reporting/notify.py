@@ -11,13 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actors.models import SCOPED_ROLES, Role
-from actors.permissions import TMU
+from actors.permissions import TMU, active_on
+from nap1325.i18n import in_both_languages
 from reporting.models import Submission
 
 log = logging.getLogger(__name__)
@@ -26,17 +26,12 @@ log = logging.getLogger(__name__)
 def active_role_holders(roles: set[Role], **scope: Any) -> list[str]:
     """The e-mail addresses of active users holding one of `roles` today."""
     today = timezone.localdate()
-    users = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            role_assignments__role__in=roles,
-            **{f"role_assignments__{k}": v for k, v in scope.items()},
-        )
-        .filter(
-            Q(role_assignments__since__isnull=True) | Q(role_assignments__since__lte=today),
-            Q(role_assignments__until__isnull=True) | Q(role_assignments__until__gte=today),
-        )
+    # One filter(): the role, its scope and its dates must hold for the same assignment.
+    users = get_user_model().objects.filter(
+        active_on(today, "role_assignments__"),
+        is_active=True,
+        role_assignments__role__in=roles,
+        **{f"role_assignments__{k}": v for k, v in scope.items()},
     )
     return sorted({user.email for user in users if user.email})
 
@@ -74,9 +69,7 @@ def _message(submission: Submission, action: str, language: str) -> tuple[str, s
 
 
 def bilingual(submission: Submission, action: str) -> tuple[str, str]:
-    french_subject, french = _message(submission, action, "fr")
-    english_subject, english = _message(submission, action, "en")
-    return f"{french_subject} / {english_subject}", f"{french}\n\n---\n\n{english}\n"
+    return in_both_languages(lambda language: _message(submission, action, language))
 
 
 def transition(submission: Submission, action: str, by: Any) -> int:
