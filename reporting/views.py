@@ -63,7 +63,9 @@ def period_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod, plan=plan, uuid=uuid)
     today = timezone.localdate()
     late = period.deadline < today
-    submissions = period.submissions.select_related("unit__institution", "unit__place")
+    submissions = period.submissions.select_related(
+        "unit__institution", "unit__place"
+    ).prefetch_related("reminders")
     rows = [(s, late and s.status in WAITING) for s in submissions]
     counts = {status: 0 for status in SubmissionStatus.values}
     for submission, _overdue in rows:
