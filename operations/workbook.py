@@ -345,18 +345,21 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _find_sheet(book: Any, key: str, errors: list[WorkbookError]) -> Worksheet | None:
-    for name in SHEETS[key]:
+def _find_sheet(
+    book: Any, key: str, errors: list[WorkbookError], sheets: dict[str, tuple[str, str]] = SHEETS
+) -> Worksheet | None:
+    """The sheet named `sheets[key]` in either language."""
+    for name in sheets[key]:
         if name in book.sheetnames:
             sheet: Worksheet = book[name]
             return sheet
     errors.append(
         WorkbookError(
-            SHEETS[key][_language()],
+            sheets[key][_language()],
             None,
             None,
             _("this sheet is missing (it may be named %(names)s)")
-            % {"names": " / ".join(SHEETS[key])},
+            % {"names": " / ".join(sheets[key])},
         )
     )
     return None
@@ -377,19 +380,21 @@ def _number(text: str) -> Decimal | None:
     return value
 
 
-def _data_rows(sheet: Worksheet, columns: int, errors: list[WorkbookError]) -> Any:
-    """(row number, values) of the data rows, at most MAX_ROWS of them."""
+def _data_rows(
+    sheet: Worksheet, columns: int, errors: list[WorkbookError], limit: int = MAX_ROWS
+) -> Any:
+    """(row number, values) of the data rows, at most `limit` of them."""
     for row_number, row in enumerate(
         sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True), start=2
     ):
-        if row_number > MAX_ROWS + 1:
+        if row_number > limit + 1:
             if any(_text(value) for value in row):
                 errors.append(
                     WorkbookError(
                         sheet.title,
                         row_number,
                         None,
-                        _("a sheet may have at most %(count)d rows") % {"count": MAX_ROWS},
+                        _("a sheet may have at most %(count)d rows") % {"count": limit},
                     )
                 )
                 return
@@ -452,11 +457,10 @@ def _columns(
     return found
 
 
-def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, ActivityInput]:
-    """The activities of an uploaded workbook, checked; raise WorkbookInvalid
-    with every error found."""
-    plan = version.plan
-    errors: list[WorkbookError] = []
+def open_workbook(upload: IO[bytes], *, data_only: bool = True) -> Any:
+    """The uploaded workbook, opened for streaming; WorkbookInvalid if it is
+    not one or would unpack into more than MAX_EXPANDED_BYTES. `data_only`
+    reads the values formulas had when saved, else the formulas themselves."""
     not_a_workbook = WorkbookInvalid(
         [WorkbookError(_("file"), None, None, _("this is not an Excel workbook (.xlsx)"))]
     )
@@ -472,9 +476,17 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
     upload.seek(0)
     try:
         # Read-only: rows are streamed, a far-away cell does not fill memory.
-        book = load_workbook(upload, data_only=True, read_only=True)
+        return load_workbook(upload, data_only=data_only, read_only=True)
     except Exception as exc:  # a corrupt or non-XLSX upload: say so, never crash
         raise not_a_workbook from exc
+
+
+def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, ActivityInput]:
+    """The activities of an uploaded workbook, checked; raise WorkbookInvalid
+    with every error found."""
+    plan = version.plan
+    errors: list[WorkbookError] = []
+    book = open_workbook(upload)
     activities_sheet = _find_sheet(book, "activities", errors)
     budget_sheet = _find_sheet(book, "budget", errors)
     if activities_sheet is None or budget_sheet is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import views, workbook_views
 
 P = "plans/<slug:key>/periods/"
 
@@ -49,5 +49,20 @@ urlpatterns = [
         "reports/<uuid:uuid>/evidence/<uuid:file>/remove/",
         views.evidence_remove,
         name="evidence_remove",
+    ),
+    path(
+        "reports/<uuid:uuid>/workbook.xlsx",
+        workbook_views.report_workbook,
+        name="report_workbook",
+    ),
+    path(
+        "reports/<uuid:uuid>/workbook/",
+        workbook_views.report_workbook_upload,
+        name="report_workbook_upload",
+    ),
+    path(
+        P + "<uuid:uuid>/workbooks/",
+        workbook_views.period_workbooks_upload,
+        name="period_workbooks_upload",
     ),
 ]
