@@ -396,6 +396,7 @@ def save_report(
             old = ValueInput.of(value_row) if value_row else ValueInput()
             if figure == old:
                 continue
+            is_new = value_row is None
             if value_row is None:
                 value_row = IndicatorValue(
                     submission=submission, indicator_id=indicator_id, cell=cell
@@ -411,7 +412,7 @@ def save_report(
                 "reporting.indicatorvalue",
                 str(value_row.uuid),
                 f"{references[indicator_id]} {cell}".strip(),
-                old.snapshot() if value_row not in created else None,
+                None if is_new else old.snapshot(),
                 figure.snapshot(),
             )
         IndicatorValue.objects.bulk_create(created, batch_size=500)

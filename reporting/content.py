@@ -106,6 +106,8 @@ def cells_of(
             options = [(dimension.key, c.key, c.name) for c in dimension.categories.all()]
         if options:
             axes.append(options)
+    if not axes:  # dimensions without categories (no places of that level yet)
+        return cells
     for combination in itertools.product(*axes):
         cells.append(
             Cell(
