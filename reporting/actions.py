@@ -29,9 +29,7 @@ from reporting import notify
 from reporting.content import Expected, expected, operational_plan_for, stored
 from reporting.entries import (
     NARRATIVE_FIELDS,
-    ActivityInput,
     ReportInput,
-    SpendingInput,
     ValueInput,
 )
 from reporting.models import (
@@ -349,6 +347,33 @@ def _lock_for_change(submission: Submission, revision: int | None) -> None:
         raise ValidationError(stale_message())
 
 
+def _save_rows(
+    submission: Submission,
+    inputs: dict[int, Any],
+    held: dict[int, Any],
+    model: type[ActivityReport] | type[Spending],
+    key: str,
+    action: str,
+    log: Any,
+) -> None:
+    """Write the activity or spending lines that changed, each audited."""
+    for item_id, entry in inputs.items():
+        row = held.get(item_id)
+        old = type(entry).of(row) if row else type(entry)()
+        if entry == old:
+            continue
+        lookup: dict[str, Any] = {"submission": submission, key: item_id}
+        row, created = model.objects.update_or_create(defaults=vars(entry), **lookup)
+        log(
+            action,
+            model._meta.label_lower,
+            str(row.pk),
+            str(item_id),
+            None if created else vars(old),
+            vars(entry),
+        )
+
+
 def save_report(
     submission: Submission,
     report: ReportInput,
@@ -430,50 +455,10 @@ def save_report(
             ],
             batch_size=500,
         )
-        for activity_id, entry in report.activities.items():
-            activity_row = held.activities.get(activity_id)
-            old_activity = ActivityInput.of(activity_row) if activity_row else ActivityInput()
-            if entry == old_activity:
-                continue
-            activity_row, _created = ActivityReport.objects.update_or_create(
-                submission=submission,
-                activity_id=activity_id,
-                defaults={
-                    "status": entry.status,
-                    "progress": entry.progress,
-                    "comment": entry.comment,
-                },
-            )
-            log(
-                "activity_report.change",
-                "reporting.activityreport",
-                str(activity_row.pk),
-                str(activity_id),
-                vars(old_activity) if not _created else None,
-                vars(entry),
-            )
-        for line_id, spent in report.spending.items():
-            spending_row = held.spending.get(line_id)
-            old_spent = SpendingInput.of(spending_row) if spending_row else SpendingInput()
-            if spent == old_spent:
-                continue
-            spending_row, _created = Spending.objects.update_or_create(
-                submission=submission,
-                budget_line_id=line_id,
-                defaults={
-                    "amount": spent.amount,
-                    "no_data": spent.no_data,
-                    "comment": spent.comment,
-                },
-            )
-            log(
-                "spending.change",
-                "reporting.spending",
-                str(spending_row.pk),
-                str(line_id),
-                vars(old_spent) if not _created else None,
-                vars(spent),
-            )
+        _save_rows(submission, report.activities, held.activities, ActivityReport, "activity_id",
+                   "activity_report.change", log)  # fmt: skip
+        _save_rows(submission, report.spending, held.spending, Spending, "budget_line_id",
+                   "spending.change", log)  # fmt: skip
         narrative = {
             name: text
             for name, text in report.narrative.items()

@@ -270,12 +270,6 @@ class EvidenceForm(forms.Form):
         self.submission = submission
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class IndicatorChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} — {obj.title}"[:120]

@@ -166,16 +166,6 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.reference} {self.cell or '—'}"
 
-    @property
-    def is_empty(self) -> bool:
-        return (
-            not self.no_data
-            and self.value is None
-            and self.numerator is None
-            and self.denominator is None
-            and not self.text
-        )
-
 
 class ActivityReport(models.Model):
     """Where one of the unit's activities stands, as the unit reports it."""

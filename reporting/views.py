@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from plans.views import get_plan
 from reporting import actions
 from reporting.content import expected, stored
 from reporting.evidence import attach_evidence, remove_evidence
-from reporting.forms import EvidenceForm, ReasonForm, ReportForm, RuleForm
+from reporting.forms import EvidenceForm, ReportForm, RuleForm
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -33,6 +34,16 @@ from reporting.models import (
 from reporting.rules import Finding
 
 WAITING = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Run an action; its refusal, or `done`, becomes the page's message."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
 
 
 def _require_private(request: HttpRequest) -> None:
@@ -92,12 +103,7 @@ def period_transition(request: HttpRequest, key: str, uuid: str, transition: str
     plan = get_plan(key)
     period = get_object_or_404(ReportingPeriod, plan=plan, uuid=uuid)
     action = {"open": actions.open_period, "lock": actions.lock_period}[transition]
-    try:
-        action(period, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
+    attempt(request, lambda: action(period, by=request.user), _("Done."))
     return redirect("period", plan.key, period.uuid)
 
 
@@ -215,7 +221,6 @@ def report(request: HttpRequest, uuid: str) -> HttpResponse:
             "evidence_form": EvidenceForm(submission) if editable else None,
             "can_validate": may(request.user, "validate_reports")
             and submission.period.status == PeriodStatus.OPEN,
-            "reason_form": ReasonForm(),
             "statuses": SubmissionStatus,
         },
     )
@@ -228,20 +233,13 @@ def report_transition(request: HttpRequest, uuid: str, transition: str) -> HttpR
     submission = get_report(request, uuid)
     if not may(request.user, "validate_reports"):
         raise PermissionDenied
-    try:
-        if transition == "validate":
-            actions.validate(submission, by=request.user)
-        else:
-            form = ReasonForm(request.POST)
-            reason = form.data.get("reason", "")
-            if transition == "return":
-                actions.return_for_revision(submission, by=request.user, reason=reason)
-            else:
-                actions.reopen(submission, by=request.user, reason=reason)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
+    reason = request.POST.get("reason", "")
+    call = {
+        "validate": lambda: actions.validate(submission, by=request.user),
+        "return": lambda: actions.return_for_revision(submission, by=request.user, reason=reason),
+        "reopen": lambda: actions.reopen(submission, by=request.user, reason=reason),
+    }[transition]
+    attempt(request, call, _("Done."))
     return redirect("report", submission.uuid)
 
 
@@ -278,17 +276,14 @@ def evidence_add(request: HttpRequest, uuid: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
     else:
-        try:
-            attach_evidence(
-                submission,
-                form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("File attached."))
+        data = form.cleaned_data
+        attempt(
+            request,
+            lambda: attach_evidence(
+                submission, data["file"], description=data["description"], by=request.user
+            ),
+            _("File attached."),
+        )
     return redirect("report", submission.uuid)
 
 
@@ -314,12 +309,7 @@ def evidence_file(request: HttpRequest, uuid: str, file: str) -> FileResponse:
 def evidence_remove(request: HttpRequest, uuid: str, file: str) -> HttpResponse:
     submission = get_report(request, uuid)
     evidence = get_object_or_404(Evidence, submission=submission, uuid=file)
-    try:
-        remove_evidence(evidence, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("File removed."))
+    attempt(request, lambda: remove_evidence(evidence, by=request.user), _("File removed."))
     return redirect("report", submission.uuid)
 
 
