@@ -21,3 +21,23 @@ def counted_queries() -> Iterator[list[str]]:
 
     with connection.execute_wrapper(count):
         yield queries
+
+
+def start_django() -> None:
+    """Set Django up on a throw-away SQLite database (or DATABASE_URL if
+    set), migrated, with the test environment (local e-mail, test client)."""
+    import os
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -32,29 +30,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
-    os.environ.setdefault("DEBUG", "1")
+    from bench.common import counted_queries, start_django
 
-    import django
-
-    from bench.common import counted_queries
-
-    django.setup()
+    start_django()
     from django.contrib.staticfiles import finders
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from actors.models import Institution
     from plans.loading import load_plan
     from plans.models import FrameworkElement, Indicator, Plan
     from plans.planfile import read_plan_file
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     plan_file = ROOT / "nap1325" / "data" / "plans" / "mali-2019-2023.yaml"
 
     def timed(function: Callable[[], object], runs: int) -> float:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -86,22 +84,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
+    from bench.common import counted_queries, start_django
 
-    django.setup()
+    start_django()
     import yaml
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from actors.models import Institution, ReportingUnit, Role, RoleAssignment
-    from bench.common import counted_queries
     from plans.loading import load_plan
     from plans.planfile import read_plan_text
     from reporting import actions
@@ -110,8 +101,6 @@ def main() -> None:
     from reporting.models import ReportingPeriod, Submission
     from tests.reporting.conftest import form_data
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     tmu = User.objects.create_user("tmu")
     RoleAssignment.objects.create(user=tmu, role=Role.ME_OFFICER)
     rng = random.Random(1325)

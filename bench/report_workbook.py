@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import io
 import math
-import os
 import random
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date
@@ -103,16 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--values", type=int, default=10_000, help="figures in the report")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
-    os.environ.setdefault("DEBUG", "1")
+    from bench.common import counted_queries, start_django
 
-    import django
-
-    from bench.common import counted_queries
-
-    django.setup()
+    start_django()
     import yaml
     from django.contrib.auth.models import User
     from django.core.management import call_command

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,29 +23,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-output", type=int, default=10, help="activities per output")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
-    os.environ.setdefault("DEBUG", "1")
+    from bench.common import counted_queries, start_django
 
-    import django
-
-    from bench.common import counted_queries
-
-    django.setup()
+    start_django()
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from operations.demo import make_demo_operational_plan
     from operations.models import BudgetLine, OperationalPlan
     from operations.workbook import build_workbook, import_workbook
     from plans.models import Plan
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     call_command("loadplaces", verbosity=0)
     call_command("loadplan", str(ROOT / "nap1325/data/plans/mali-2019-2023.yaml"), verbosity=0)
     plan = Plan.objects.get(key="ml-2019-2023")
