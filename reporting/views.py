@@ -77,9 +77,11 @@ def period_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     submissions = period.submissions.select_related(
         "unit__institution", "unit__place"
     ).prefetch_related("reminders")
-    rows = [(s, late and s.status in WAITING) for s in submissions]
+    rows = [
+        (s, late and s.status in WAITING, may(request.user, "read_report", s)) for s in submissions
+    ]
     counts = {status: 0 for status in SubmissionStatus.values}
-    for submission, _overdue in rows:
+    for submission, _overdue, _readable in rows:
         counts[submission.status] += 1
     return render(
         request,
@@ -90,7 +92,7 @@ def period_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
             "rows": rows,
             "counts": [(SubmissionStatus(s).label, n) for s, n in counts.items()],
             "expected": len(rows),
-            "overdue": sum(overdue for _s, overdue in rows),
+            "overdue": sum(overdue for _s, overdue, _r in rows),
             "can_manage": may(request.user, "manage_periods"),
             "statuses": PeriodStatus,
         },

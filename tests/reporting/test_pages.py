@@ -46,3 +46,30 @@ def test_the_tmu_opens_a_period_and_sees_who_is_late(client: Client, xx: Plan, a
 def test_anonymous_visitors_do_not_see_who_has_reported(client: Client, xx: Plan) -> None:
     response = client.get(f"/en/plans/{xx.key}/periods/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_period_page_links_to_the_reports_one_may_read(
+    client: Client, xx: Plan, alice: Any
+) -> None:
+    from reporting.actions import open_period
+    from tests.reporting.conftest import focal_point
+
+    units = {
+        key: ReportingUnit.objects.create(
+            country="XX", institution=Institution.objects.get(country="XX", key=key)
+        )
+        for key in ("mwa", "ngo")
+    }
+    period = ReportingPeriod.objects.create(
+        plan=xx, kind="quarter", year=2021, quarter=1,
+        opens_on=date(2021, 3, 15), deadline=date(2021, 4, 15),
+    )  # fmt: skip
+    open_period(period, by=alice)
+    ours, theirs = (Submission.objects.get(period=period, unit=units[k]) for k in ("mwa", "ngo"))
+    client.force_login(focal_point("bob", units["mwa"]))
+    html = client.get(f"/en/plans/{xx.key}/periods/{period.uuid}/").content.decode()
+    assert f"/en/reports/{ours.uuid}/" in html and f"/en/reports/{theirs.uuid}/" not in html
+    assert 'href="/en/reports/"' in html  # "My reports" in the header
+    client.force_login(alice)
+    html = client.get(f"/en/plans/{xx.key}/periods/{period.uuid}/").content.decode()
+    assert f"/en/reports/{ours.uuid}/" in html and f"/en/reports/{theirs.uuid}/" in html
