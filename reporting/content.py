@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from operations.models import BudgetLine, OperationalPlan, VersionStatus
@@ -152,7 +152,12 @@ def unit_indicators(submission: Submission) -> list[Indicator]:
             "scale",
             "targets",
         )
-        .order_by("element__sort_path", "anchor__position", "position")
+        # The implementation mechanism's indicators first, on every database.
+        .order_by(
+            F("element__sort_path").asc(nulls_first=True),
+            F("anchor__position").asc(nulls_last=True),
+            "position",
+        )
         .distinct()
     )
 

@@ -206,7 +206,6 @@ def test_evidence_is_always_downloaded_by_those_who_may_read_it(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == b"Participantes : 12"  # type: ignore[attr-defined]
-    response.close()
     client.force_login(dina)
     assert client.get(f"{page}evidence/{evidence.uuid}/").status_code == 403
     assert client.post(f"{page}evidence/{evidence.uuid}/remove/").status_code == 403
