@@ -10,6 +10,7 @@ cannot both win), writes the audit trail, and is the only code that does so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ from reporting.entries import (
 from reporting.models import (
     ActivityReport,
     IndicatorValue,
+    PeriodKind,
     PeriodStatus,
     ReportingPeriod,
     Spending,
@@ -513,3 +515,49 @@ def remove_rule(rule: ValidationRule, *, by: Any) -> None:
     with transaction.atomic():
         audit("rule.remove", rule, user=by, before=_rule_snapshot(rule))
         rule.delete()
+
+
+# Reports open two weeks before the end of their quarter (or year) and are
+# due a month after it, the rhythm of the plan's quarterly reviews.
+OPENS_BEFORE_END = timedelta(days=14)
+DUE_AFTER_END = timedelta(days=30)
+
+
+def last_day(year: int, quarter: int | None) -> date:
+    month = 3 * quarter if quarter else 12
+    return (date(year, month, 1) + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+
+
+def plan_periods(
+    plan: Plan, year: int, *, kind: str, by: Any, demonstration: bool = False
+) -> list[ReportingPeriod]:
+    """Add the four quarters of a year (or the year) to a plan's reporting
+    periods, planned: the TMU opens each when its time comes."""
+    _require(may(by, "manage_periods"), _("Only the Technical Management Unit plans periods."))
+    if year not in plan.years:
+        raise ValidationError(
+            _("%(year)s is not a year of this plan (%(start)s–%(end)s).")
+            % {"year": year, "start": plan.start_year, "end": plan.end_year}
+        )
+    quarters: list[int | None] = [1, 2, 3, 4] if kind == PeriodKind.QUARTER else [None]
+    with transaction.atomic():
+        existing = ReportingPeriod.objects.filter(plan=plan, kind=kind, year=year)
+        if existing.exists():
+            raise ValidationError(
+                _("The periods of %(year)s are planned already.") % {"year": year}
+            )
+        periods = [
+            ReportingPeriod.objects.create(
+                plan=plan,
+                kind=kind,
+                year=year,
+                quarter=quarter,
+                opens_on=last_day(year, quarter) - OPENS_BEFORE_END,
+                deadline=last_day(year, quarter) + DUE_AFTER_END,
+                demonstration=demonstration,
+            )
+            for quarter in quarters
+        ]
+        planned = {"year": year, "kind": kind, "periods": [str(p) for p in periods]}
+        audit("period.plan", plan, user=by, after=planned)
+    return periods

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +27,7 @@ from plans.models import IndicatorResponsibility, IndicatorType, Plan
 from reporting import actions
 from reporting.content import TOTAL, Expected, expected
 from reporting.entries import ActivityInput, ReportInput, SpendingInput, ValueInput
-from reporting.models import ReportingPeriod, Submission, SubmissionStatus
+from reporting.models import PeriodKind, ReportingPeriod, Submission, SubmissionStatus
 
 DEMO_USER_PREFIX = "demo-"
 QUIET = "django.core.mail.backends.dummy.EmailBackend"
@@ -191,7 +190,6 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
         for a in RoleAssignment.objects.filter(user__in=users.values(), unit__isnull=False)
     }
     years = years or (plan.start_year + 2, plan.start_year + 3)
-    quarters = [(year, quarter) for year in years for quarter in (1, 2, 3, 4)]
     counts = {status: 0 for status in SubmissionStatus.values}
     values = 0
     # The demonstration users have no mailbox: the workflow's e-mails stay unsent.
@@ -201,26 +199,22 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
             ReportingUnit.objects.get_or_create(
                 country=plan.country, institution=institution, place=None
             )
-        for index, (year, quarter) in enumerate(quarters):
-            still_open = index >= len(quarters) - 2
-            quarter_end = date(year, 3 * quarter, 1) + timedelta(days=31)
-            quarter_end = quarter_end.replace(day=1) - timedelta(days=1)
-            period = ReportingPeriod.objects.create(
-                plan=plan,
-                kind="quarter",
-                year=year,
-                quarter=quarter,
-                opens_on=quarter_end - timedelta(days=14),
-                deadline=quarter_end + timedelta(days=30),
-                demonstration=True,
+        periods = [
+            period
+            for year in years
+            for period in actions.plan_periods(
+                plan, year, kind=PeriodKind.QUARTER, by=coordinator, demonstration=True
             )
+        ]
+        for index, period in enumerate(periods):
+            still_open = index >= len(periods) - 2
             for submission in actions.open_period(period, by=coordinator):
                 fate = _fate(rng, still_open)
                 by = reporter_of.get(submission.unit_id, officer)
                 content = expected(submission)
                 result = actions.save_report(
                     submission,
-                    demo_figures(content, rng, quarter=quarter),
+                    demo_figures(content, rng, quarter=period.quarter or 1),
                     by=by,
                     revision=submission.revision,
                     content=content,
@@ -241,7 +235,7 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
                 counts[submission.status] += 1
             if not still_open:
                 actions.lock_period(period, by=coordinator)
-    return DemoReports(len(users), len(quarters), counts, values)
+    return DemoReports(len(users), len(periods), counts, values)
 
 
 def remove_demo_reports(plan: Plan) -> None:

@@ -6,6 +6,7 @@ P = "plans/<slug:key>/periods/"
 
 urlpatterns = [
     path(P, views.period_list, name="periods"),
+    path(P + "plan/", views.plan_periods, name="plan_periods"),
     path(P + "<uuid:uuid>/", views.period_detail, name="period"),
     path(
         P + "<uuid:uuid>/open/",

@@ -25,6 +25,7 @@ from reporting.forms import EvidenceForm, ReportForm, RuleForm
 from reporting.models import (
     Evidence,
     IndicatorValue,
+    PeriodKind,
     PeriodStatus,
     ReportingPeriod,
     Submission,
@@ -62,8 +63,33 @@ def period_list(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "reporting/period_list.html",
-        {"plan": plan, "periods": periods, "can_manage": may(request.user, "manage_periods")},
+        {
+            "plan": plan,
+            "periods": periods,
+            "can_manage": may(request.user, "manage_periods"),
+            "kinds": PeriodKind.choices,
+        },
     )
+
+
+@require_POST
+@login_required
+def plan_periods(request: HttpRequest, key: str) -> HttpResponse:
+    """The TMU adds a year's quarters (or the year) to the plan's periods."""
+    plan = get_plan(key)
+    if not may(request.user, "manage_periods"):
+        raise PermissionDenied
+    kind = request.POST.get("kind", PeriodKind.QUARTER)
+    year = request.POST.get("year", "")
+    if kind not in PeriodKind.values or not year.isdigit():
+        messages.error(request, _("Choose a year and a kind of period."))
+    else:
+        attempt(
+            request,
+            lambda: actions.plan_periods(plan, int(year), kind=kind, by=request.user),
+            _("Periods planned: open each when its time comes."),
+        )
+    return redirect("periods", plan.key)
 
 
 @login_required

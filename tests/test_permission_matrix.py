@@ -63,6 +63,7 @@ RULES: dict[str, tuple[str, str]] = {
     "activity_progress": (TMU, "POST"),
     "activity_funding": (FUNDING, "POST"),
     "periods": (PRIVATE, "GET"),
+    "plan_periods": (TMU, "POST"),
     "period": (PRIVATE, "GET"),
     "open_period": (TMU, "POST"),
     "lock_period": (TMU, "POST"),
@@ -229,6 +230,7 @@ def a_report(world: dict[str, Any]) -> Any:
 def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
     return {
         "start_version": {"year": "2021"},
+        "plan_periods": {"year": "2023", "kind": "quarter"},
         "activity_progress": {"status": "ongoing", "progress": "30"},
         "activity_funding": {
             "stage": "pledged", "year": "2020", "source": world["sources"]["p1"].pk,

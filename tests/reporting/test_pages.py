@@ -73,3 +73,26 @@ def test_the_period_page_links_to_the_reports_one_may_read(
     client.force_login(alice)
     html = client.get(f"/en/plans/{xx.key}/periods/{period.uuid}/").content.decode()
     assert f"/en/reports/{ours.uuid}/" in html and f"/en/reports/{theirs.uuid}/" in html
+
+
+def test_the_tmu_plans_a_years_quarters(client: Client, xx: Plan, alice: Any) -> None:
+    client.force_login(alice)
+    url = f"/en/plans/{xx.key}/periods/"
+    assert "Plan the periods of" in client.get(url).content.decode()
+    client.post(url + "plan/", {"year": "2022", "kind": "quarter"})
+    periods = list(ReportingPeriod.objects.filter(plan=xx).order_by("quarter"))
+    assert [(p.quarter, p.opens_on, p.deadline, p.status) for p in periods] == [
+        (1, date(2022, 3, 17), date(2022, 4, 30), "planned"),
+        (2, date(2022, 6, 16), date(2022, 7, 30), "planned"),
+        (3, date(2022, 9, 16), date(2022, 10, 30), "planned"),
+        (4, date(2022, 12, 17), date(2023, 1, 30), "planned"),
+    ]
+    html = client.post(
+        url + "plan/", {"year": "2022", "kind": "quarter"}, follow=True
+    ).content.decode()
+    assert "The periods of 2022 are planned already." in html
+    html = client.post(
+        url + "plan/", {"year": "2031", "kind": "year"}, follow=True
+    ).content.decode()
+    assert "2031 is not a year of this plan (2020–2024)." in html
+    assert ReportingPeriod.objects.filter(plan=xx).count() == 4
