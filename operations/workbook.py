@@ -89,7 +89,7 @@ YES = {"x", "oui", "yes", "1", "true", "vrai"}
 NO = {"", "non", "no", "0", "false", "faux"}
 
 
-def _language() -> int:
+def workbook_language() -> int:
     return 0 if (translation.get_language() or "fr").startswith("fr") else 1
 
 
@@ -97,7 +97,7 @@ def _quarter_header(year: int, quarter: int, language: int) -> str:
     return f"{year}-{'T' if language == 0 else 'Q'}{quarter}"
 
 
-def _safe(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """Text as a spreadsheet should show it: never run as a formula, without
     the control characters the XLSX format cannot hold."""
     if isinstance(value, str):
@@ -107,13 +107,13 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def _unsafe(value: str) -> str:
+def unsafe_cell(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
 
 
-def _status_labels() -> dict[str, str]:
+def activity_status_labels() -> dict[str, str]:
     """Every way a status may be written (key, French or English label) → key."""
     labels: dict[str, str] = {}
     for language in ("fr", "en"):
@@ -125,7 +125,7 @@ def _status_labels() -> dict[str, str]:
     return labels
 
 
-def _write_header(sheet: Worksheet, headers: list[str]) -> None:
+def write_header(sheet: Worksheet, headers: list[str]) -> None:
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = HEADER
@@ -137,7 +137,7 @@ def _write_header(sheet: Worksheet, headers: list[str]) -> None:
 def build_workbook(version: OperationalPlan, *, with_activities: bool = True) -> bytes:
     """The workbook of a version (or, without activities, its blank template)."""
     plan = version.plan
-    language = _language()
+    language = workbook_language()
     quarters = plan_quarters(plan.start_year, plan.end_year)
     book = Workbook()
     readme = book.active
@@ -151,12 +151,12 @@ def build_workbook(version: OperationalPlan, *, with_activities: bool = True) ->
         readme.append([text])
     readme.column_dimensions["A"].width = 110
 
-    _write_header(
+    write_header(
         activities,
         [column[1 + language] for column in ACTIVITY_COLUMNS]
         + [_quarter_header(y, q, language) for y, q in quarters],
     )
-    _write_header(budget, [column[1 + language] for column in BUDGET_COLUMNS])
+    write_header(budget, [column[1 + language] for column in BUDGET_COLUMNS])
     with translation.override(("fr", "en")[language]):
         status_labels = dict(ActivityStatus.choices)
     if with_activities:
@@ -167,7 +167,7 @@ def build_workbook(version: OperationalPlan, *, with_activities: bool = True) ->
             scheduled = {(q.year, q.quarter) for q in activity.schedule.all()}
             activities.append(
                 [
-                    _safe(value)
+                    safe_cell(value)
                     for value in [
                         activity.code,
                         activity.title_fr,
@@ -195,11 +195,11 @@ def build_workbook(version: OperationalPlan, *, with_activities: bool = True) ->
                 row = budget.max_row + 1
                 budget.append(
                     [
-                        _safe(activity.code),
+                        safe_cell(activity.code),
                         line.year,
                         line.source.key,
-                        _safe(line.label),
-                        _safe(line.unit),
+                        safe_cell(line.label),
+                        safe_cell(line.unit),
                         line.unit_cost,
                         line.quantity,
                         f"=F{row}*G{row}",
@@ -272,7 +272,7 @@ def _write_lists(
         sheet.cell(row=1, column=first, value=title).font = HEADER
         for row, (key, label) in enumerate(values, start=2):
             sheet.cell(row=row, column=first, value=key)
-            sheet.cell(row=row, column=first + 1, value=_safe(str(label)))
+            sheet.cell(row=row, column=first + 1, value=safe_cell(str(label)))
 
 
 def _list_range(sheet: Worksheet, column: int) -> str:
@@ -345,7 +345,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _find_sheet(
+def find_sheet(
     book: Any, key: str, errors: list[WorkbookError], sheets: dict[str, tuple[str, str]] = SHEETS
 ) -> Worksheet | None:
     """The sheet named `sheets[key]` in either language."""
@@ -355,7 +355,7 @@ def _find_sheet(
             return sheet
     errors.append(
         WorkbookError(
-            sheets[key][_language()],
+            sheets[key][workbook_language()],
             None,
             None,
             _("this sheet is missing (it may be named %(names)s)")
@@ -369,7 +369,7 @@ def _find_sheet(
 NUMBER_LIMIT = Decimal(10) ** 16
 
 
-def _number(text: str) -> Decimal | None:
+def parse_number(text: str) -> Decimal | None:
     """A finite, reasonably sized number, or None."""
     try:
         value = Decimal(text)
@@ -380,7 +380,7 @@ def _number(text: str) -> Decimal | None:
     return value
 
 
-def _data_rows(
+def data_rows(
     sheet: Worksheet, columns: int, errors: list[WorkbookError], limit: int = MAX_ROWS
 ) -> Any:
     """(row number, values) of the data rows, at most `limit` of them."""
@@ -388,7 +388,7 @@ def _data_rows(
         sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True), start=2
     ):
         if row_number > limit + 1:
-            if any(_text(value) for value in row):
+            if any(cell_text(value) for value in row):
                 errors.append(
                     WorkbookError(
                         sheet.title,
@@ -402,15 +402,15 @@ def _data_rows(
         yield row_number, row
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _unsafe(str(value).strip())
+    return unsafe_cell(str(value).strip())
 
 
-def _columns(
+def header_columns(
     sheet: Worksheet,
     spec: list[tuple[str, str, str]],
     required: set[str],
@@ -422,7 +422,7 @@ def _columns(
     found: dict[str, int] = {}
     first = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
     for index, value in enumerate(first, start=1):
-        header = _text(value)
+        header = cell_text(value)
         if not header:
             continue
         key = names.get(header.casefold()) or (extra(header, index) if extra else None)
@@ -448,7 +448,7 @@ def _columns(
         elif key is not True:
             found[key] = index
     for key in sorted(required - set(found)):
-        header = next(h for k, *h in spec if k == key)[_language()]
+        header = next(h for k, *h in spec if k == key)[workbook_language()]
         errors.append(
             WorkbookError(
                 sheet.title, 1, None, _("the column “%(header)s” is missing") % {"header": header}
@@ -487,8 +487,8 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
     plan = version.plan
     errors: list[WorkbookError] = []
     book = open_workbook(upload)
-    activities_sheet = _find_sheet(book, "activities", errors)
-    budget_sheet = _find_sheet(book, "budget", errors)
+    activities_sheet = find_sheet(book, "activities", errors)
+    budget_sheet = find_sheet(book, "budget", errors)
     if activities_sheet is None or budget_sheet is None:
         raise WorkbookInvalid(errors)
 
@@ -496,7 +496,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
     sources = {s.key: s for s in FundingSource.objects.filter(plan=plan)}
     elements = {e.key: e for e in plan.elements.all()}
     places = {p.code: p for p in Place.objects.filter(country=plan.country)}
-    statuses = _status_labels()
+    statuses = activity_status_labels()
     quarter_columns: dict[int, tuple[int, int]] = {}
 
     def quarter_header(header: str, index: int) -> Any:
@@ -518,14 +518,14 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
             return True
         return None
 
-    columns = _columns(
+    columns = header_columns(
         activities_sheet,
         ACTIVITY_COLUMNS,
         {"code", "title_fr", "lead", "monitor"},
         errors,
         quarter_header,
     )
-    budget_columns = _columns(
+    budget_columns = header_columns(
         budget_sheet, BUDGET_COLUMNS, {"code", "year", "source", "unit_cost", "quantity"}, errors
     )
     if errors:
@@ -564,13 +564,13 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
     found: dict[str, tuple[int, ActivityInput]] = {}
     sheet = activities_sheet
     width = max([*columns.values(), *quarter_columns])
-    for row_number, row in _data_rows(sheet, width, errors):
+    for row_number, row in data_rows(sheet, width, errors):
         cells = {
-            key: _text(row[index - 1]) if index - 1 < len(row) else ""
+            key: cell_text(row[index - 1]) if index - 1 < len(row) else ""
             for key, index in columns.items()
         }
         if not any(cells.values()) and not any(
-            _text(row[i - 1]) for i in quarter_columns if i - 1 < len(row)
+            cell_text(row[i - 1]) for i in quarter_columns if i - 1 < len(row)
         ):
             continue
         code = cells.get("code", "")
@@ -596,7 +596,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                 _("unknown status “%(value)s”") % {"value": cells["status"]},
             )
         progress_text = cells.get("progress", "") or "0"
-        parsed = _number(progress_text)
+        parsed = parse_number(progress_text)
         progress = int(parsed) if parsed is not None else 0
         if parsed is None:
             error(
@@ -612,7 +612,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
             error(sheet, row_number, "unplanned", columns, _("write x or leave empty"))
         scheduled = []
         for index, quarter in quarter_columns.items():
-            mark = _text(row[index - 1]).casefold() if index - 1 < len(row) else ""
+            mark = cell_text(row[index - 1]).casefold() if index - 1 < len(row) else ""
             if mark in YES:
                 scheduled.append(quarter)
             elif mark not in NO:
@@ -649,14 +649,14 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
         found[code] = (row_number, data)
 
     sheet = budget_sheet
-    for row_number, row in _data_rows(sheet, max(budget_columns.values()), errors):
+    for row_number, row in data_rows(sheet, max(budget_columns.values()), errors):
         values = {
             key: row[index - 1] if index - 1 < len(row) else None
             for key, index in budget_columns.items()
         }
-        if all(_text(value) == "" for key, value in values.items() if key != "amount"):
+        if all(cell_text(value) == "" for key, value in values.items() if key != "amount"):
             continue
-        code = _text(values.get("code"))
+        code = cell_text(values.get("code"))
         if code not in found:
             error(
                 sheet,
@@ -666,7 +666,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                 _("no activity has the code “%(code)s”") % {"code": code},
             )
             continue
-        source_key = _text(values.get("source"))
+        source_key = cell_text(values.get("source"))
         source = sources.get(source_key)
         if source is None:
             error(
@@ -678,8 +678,8 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
             )
         numbers: dict[str, Decimal] = {}
         for key in ("year", "unit_cost", "quantity"):
-            text = _text(values.get(key))
-            parsed = _number(text)
+            text = cell_text(values.get(key))
+            parsed = parse_number(text)
             if parsed is None:
                 error(
                     sheet,
@@ -708,8 +708,8 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
                     source=source,
                     unit_cost=int(numbers["unit_cost"]),
                     quantity=numbers["quantity"],
-                    label=_text(values.get("label")),
-                    unit=_text(values.get("unit")),
+                    label=cell_text(values.get("label")),
+                    unit=cell_text(values.get("unit")),
                 )
             )
 
@@ -736,7 +736,7 @@ def read_workbook(version: OperationalPlan, upload: IO[bytes]) -> dict[str, Acti
 def import_workbook(version: OperationalPlan, upload: IO[bytes], *, by: Any) -> ImportReport:
     """Make a draft version's activities those of the workbook, all or nothing."""
     activities = read_workbook(version, upload)
-    sheet = SHEETS["activities"][_language()]
+    sheet = SHEETS["activities"][workbook_language()]
     report = ImportReport()
     try:
         with transaction.atomic():

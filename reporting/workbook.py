@@ -37,16 +37,16 @@ from operations.workbook import (
     YES,
     WorkbookError,
     WorkbookInvalid,
-    _columns,
-    _data_rows,
-    _find_sheet,
-    _language,
-    _number,
-    _safe,
-    _status_labels,
-    _text,
-    _write_header,
+    activity_status_labels,
+    cell_text,
+    data_rows,
+    find_sheet,
+    header_columns,
     open_workbook,
+    parse_number,
+    safe_cell,
+    workbook_language,
+    write_header,
 )
 from plans.models import IndicatorType
 from reporting.actions import check_report, current_figures, save_report
@@ -138,7 +138,7 @@ def _column(sheet_key: str, key: str) -> int:
 
 
 def _identity(values: Any) -> str:
-    return " · ".join(_text(value) for value in values)
+    return " · ".join(cell_text(value) for value in values)
 
 
 def _spans(letter: str, rows: list[int]) -> str:
@@ -165,7 +165,7 @@ class _SheetWriter:
         self.keys = keys
         self.row = 1
         self.checks: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
-        _write_header(self.sheet, [column[1 + language] for column in COLUMNS[sheet_key]])
+        write_header(self.sheet, [column[1 + language] for column in COLUMNS[sheet_key]])
         self.sheet.protection.sheet = True
         # Locked structure, but people may still widen a column or a row to read it.
         self.sheet.protection.formatColumns = False
@@ -174,13 +174,13 @@ class _SheetWriter:
     def add(self, item: str, cell: str, values: dict[str, Any], inputs: list[str]) -> int:
         self.row += 1
         columns = COLUMNS[self.key]
-        self.sheet.append([_safe(values.get(key)) for key, *_headers in columns])
+        self.sheet.append([safe_cell(values.get(key)) for key, *_headers in columns])
         for key in inputs:
             target = self.sheet.cell(row=self.row, column=_column(self.key, key))
             target.protection = UNLOCKED
             target.fill = INPUT_FILL
-        identity = _identity(_safe(values.get(key)) for key in IDENTITY[self.key])
-        self.keys.append([self.key, self.row, item, cell, _safe(identity)])
+        identity = _identity(safe_cell(values.get(key)) for key in IDENTITY[self.key])
+        self.keys.append([self.key, self.row, item, cell, safe_cell(identity)])
         return self.row
 
     def check(self, column: str, **options: str) -> None:
@@ -215,7 +215,7 @@ AT_LEAST_ZERO = {"operator": "greaterThanOrEqual", "formula1": "0"}
 
 def build_report_workbook(submission: Submission) -> bytes:
     """The report's workbook in the active language, filled with what it holds."""
-    language = _language()
+    language = workbook_language()
     yes, no = ANSWERS[language]
     content = expected(submission)
     held = stored(submission)
@@ -406,14 +406,14 @@ def _plain(raw: Any) -> str:
         isinstance(raw, str) and raw.startswith("=")
     ):
         raise CellRefused(_("formulas are not accepted: type the value"))
-    return _text(raw)
+    return cell_text(raw)
 
 
 def _decimal(raw: Any) -> Decimal | None:
     text = _plain(raw)
     if not text:
         return None
-    value = _number(text)
+    value = parse_number(text)
     if value is None:
         raise CellRefused(_("“%(value)s” is not a number") % {"value": text})
     if abs(value) >= MAX_NUMBER:
@@ -497,21 +497,21 @@ def _broken(sheet: Worksheet, row: int | None) -> WorkbookError:
 def _layout(keys: Worksheet, errors: list[WorkbookError]) -> Layout | None:
     first = (*next(keys.iter_rows(max_row=1, max_col=4, values_only=True), ()), None, None)
     try:
-        layout = Layout(uuid_lib.UUID(_text(first[1])), int(_text(first[3])), {})
+        layout = Layout(uuid_lib.UUID(cell_text(first[1])), int(cell_text(first[3])), {})
     except (ValueError, IndexError):
         errors.append(_broken(keys, 1))
         return None
     layout.rows = {key: {} for key in DATA_SHEETS}
-    for number, row in _data_rows(keys, 5, errors, 4 * MAX_ROWS):
+    for number, row in data_rows(keys, 5, errors, 4 * MAX_ROWS):
         sheet_key, at, item, cell, identity = (*row, None, None, None, None, None)[:5]
-        if not any(_text(value) for value in row):
+        if not any(cell_text(value) for value in row):
             continue
-        rows = layout.rows.get(_text(sheet_key))
-        at_row = _number(_text(at))
+        rows = layout.rows.get(cell_text(sheet_key))
+        at_row = parse_number(cell_text(at))
         if rows is None or at_row is None or int(at_row) in rows or at_row < 2:
             errors.append(_broken(keys, number))
             continue
-        rows[int(at_row)] = RowKey(_text(item), _text(cell), _text(identity))
+        rows[int(at_row)] = RowKey(cell_text(item), cell_text(cell), cell_text(identity))
     return layout
 
 
@@ -525,7 +525,9 @@ class _ReportReader:
         self.layout = layout
         self.errors: list[WorkbookError] = []
         self.columns = {
-            key: _columns(sheets[key], COLUMNS[key], {k for k, *_h in COLUMNS[key]}, self.errors)
+            key: header_columns(
+                sheets[key], COLUMNS[key], {k for k, *_h in COLUMNS[key]}, self.errors
+            )
             for key in DATA_SHEETS
         }
         # Where each figure's inputs are, for the findings of the rules.
@@ -542,10 +544,10 @@ class _ReportReader:
         expected_rows = self.layout.rows[sheet_key]
         found: dict[int, tuple[Any, ...]] = {}
         sheet = self.sheets[sheet_key]
-        for number, values in _data_rows(sheet, max(columns.values()), self.errors, MAX_ROWS):
+        for number, values in data_rows(sheet, max(columns.values()), self.errors, MAX_ROWS):
             if number in expected_rows:
                 found[number] = values
-            elif any(_text(value) for value in values):
+            elif any(cell_text(value) for value in values):
                 self.error(sheet_key, number, None, _("rows cannot be added to this sheet"))
         seen: dict[tuple[str, str], int] = {}
         for number, key in sorted(expected_rows.items()):
@@ -595,7 +597,7 @@ class _ReportReader:
             str(a.version.activity.uuid): a.version  # type: ignore[attr-defined]
             for a in self.content.activities
         }
-        statuses = _status_labels()
+        statuses = activity_status_labels()
         for number, key, cell in self.rows("activities"):
             version: Any = activities.get(key.item)
             if version is None:
@@ -688,7 +690,7 @@ def _open(upload: IO[bytes]) -> Any:
 
 def _sheets(book: Any) -> dict[str, Worksheet]:
     errors: list[WorkbookError] = []
-    sheets = {key: _find_sheet(book, key, errors, SHEETS) for key in (*DATA_SHEETS, "keys")}
+    sheets = {key: find_sheet(book, key, errors, SHEETS) for key in (*DATA_SHEETS, "keys")}
     if errors:
         raise WorkbookInvalid(errors)
     return sheets  # type: ignore[return-value]
