@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,7 +178,7 @@ def submit(
     )
 
 
-def validate(submission: Submission, *, by: Any) -> None:
+def validate(submission: Submission, *, by: Any, revision: int | None = None) -> None:
     """The TMU accepts a submitted report; it is then locked, and the status
     and progress it reports for its activities become the operational plan's."""
     _require(may(by, "validate_reports"), _("Only the Technical Management Unit validates."))
@@ -191,7 +191,7 @@ def validate(submission: Submission, *, by: Any) -> None:
             by=by,
             allowed_from=(SubmissionStatus.SUBMITTED,),
             to=SubmissionStatus.VALIDATED,
-            revision=None,
+            revision=revision,
             refusal=_("Only a submitted report can be validated."),
             validated_at=timezone.now(),
             validated_by=by,
@@ -203,8 +203,8 @@ def _carry_progress(submission: Submission, *, by: Any) -> None:
     """Copy the reported activity progress into the version in force, unless
     a later period's validated report already said more."""
     version = operational_plan_for(submission.period)
-    if version is None:
-        return
+    if version is None or submission.period.demonstration:
+        return  # fictitious reports never move the real plan
     period = submission.period
     later = ActivityReport.objects.filter(
         submission__status=SubmissionStatus.VALIDATED,
@@ -231,7 +231,9 @@ def _carry_progress(submission: Submission, *, by: Any) -> None:
             )
 
 
-def return_for_revision(submission: Submission, *, by: Any, reason: str) -> None:
+def return_for_revision(
+    submission: Submission, *, by: Any, reason: str, revision: int | None = None
+) -> None:
     """The TMU sends a submitted report back, saying why."""
     _require(may(by, "validate_reports"), _("Only the Technical Management Unit returns reports."))
     if not reason.strip():
@@ -242,13 +244,13 @@ def return_for_revision(submission: Submission, *, by: Any, reason: str) -> None
         by=by,
         allowed_from=(SubmissionStatus.SUBMITTED,),
         to=SubmissionStatus.RETURNED,
-        revision=None,
+        revision=revision,
         refusal=_("Only a submitted report can be returned."),
         return_reason=reason.strip(),
     )
 
 
-def reopen(submission: Submission, *, by: Any, reason: str) -> None:
+def reopen(submission: Submission, *, by: Any, reason: str, revision: int | None = None) -> None:
     """The TMU reopens a validated report as a draft, saying why."""
     _require(may(by, "validate_reports"), _("Only the Technical Management Unit reopens reports."))
     if not reason.strip():
@@ -259,7 +261,7 @@ def reopen(submission: Submission, *, by: Any, reason: str) -> None:
         by=by,
         allowed_from=(SubmissionStatus.VALIDATED,),
         to=SubmissionStatus.DRAFT,
-        revision=None,
+        revision=revision,
         refusal=_("Only a validated report can be reopened."),
         return_reason=reason.strip(),
         validated_at=None,
@@ -321,12 +323,20 @@ def _check_keys(content: Expected, report: ReportInput) -> None:
         or set(report.narrative) - set(NARRATIVE_FIELDS)
     ):
         raise ValidationError(_("This report does not ask for some of what was sent."))
+    for figure in report.values.values():
+        if figure.no_data and (
+            figure.text
+            or any(n is not None for n in (figure.value, figure.numerator, figure.denominator))
+        ):
+            raise ValidationError(_("“No data” is ticked but a figure is given: keep one."))
     for entry in report.activities.values():
         if entry.progress is not None and not 0 <= entry.progress <= 100:
             raise ValidationError(_("Progress is a percentage, from 0 to 100."))
     for spent in report.spending.values():
         if spent.amount is not None and spent.amount < 0:
             raise ValidationError(_("An amount cannot be negative."))
+        if spent.no_data and spent.amount is not None:
+            raise ValidationError(_("“No data” is ticked but a figure is given: keep one."))
 
 
 def _lock_for_change(submission: Submission, revision: int | None) -> None:
@@ -546,7 +556,22 @@ def plan_periods(
             raise ValidationError(
                 _("The periods of %(year)s are planned already.") % {"year": year}
             )
-        periods = [
+        try:
+            periods = plan_period_rows(plan, year, kind, quarters, demonstration)
+        except IntegrityError as exc:  # planned at the same moment by someone else
+            raise ValidationError(
+                _("The periods of %(year)s are planned already.") % {"year": year}
+            ) from exc
+        planned = {"year": year, "kind": kind, "periods": [str(p) for p in periods]}
+        audit("period.plan", plan, user=by, after=planned)
+    return periods
+
+
+def plan_period_rows(
+    plan: Plan, year: int, kind: str, quarters: list[int | None], demonstration: bool
+) -> list[ReportingPeriod]:
+    with transaction.atomic():
+        return [
             ReportingPeriod.objects.create(
                 plan=plan,
                 kind=kind,
@@ -558,6 +583,3 @@ def plan_periods(
             )
             for quarter in quarters
         ]
-        planned = {"year": year, "kind": kind, "periods": [str(p) for p in periods]}
-        audit("period.plan", plan, user=by, after=planned)
-    return periods

@@ -23,6 +23,7 @@ from plans.models import (
     IndicatorType,
     ScaleLevel,
 )
+from reporting.entries import percentage
 from reporting.models import (
     ActivityReport,
     IndicatorValue,
@@ -180,21 +181,25 @@ def expected(submission: Submission) -> Expected:
             places[place.level].append(place)
 
     history: dict[int, list[Decimal]] = defaultdict(list)
-    earlier = ReportingPeriod.objects.filter(earlier_periods(period))
-    for indicator_id, value in (
+    # Demonstration periods and real ones never feed each other's history.
+    earlier = ReportingPeriod.objects.filter(earlier_periods(period)).filter(
+        demonstration=period.demonstration
+    )
+    for indicator_id, value, numerator, denominator in (
         IndicatorValue.objects.filter(
             submission__unit=submission.unit_id,
             submission__period__in=earlier,
             submission__status__in=(SubmissionStatus.SUBMITTED, SubmissionStatus.VALIDATED),
             indicator__in=[i.pk for i in indicators],
             cell=TOTAL,
-            value__isnull=False,
+            no_data=False,
         )
         .order_by("submission__period__year", "submission__period__quarter")
-        .values_list("indicator_id", "value")
+        .values_list("indicator_id", "value", "numerator", "denominator")
     ):
-        if value is not None:
-            history[indicator_id].append(value)
+        number = value if value is not None else percentage(numerator, denominator)
+        if number is not None:
+            history[indicator_id].append(number)
 
     rows = []
     for indicator in indicators:

@@ -29,7 +29,6 @@ from reporting.content import TOTAL, Expected, expected
 from reporting.entries import ActivityInput, ReportInput, SpendingInput, ValueInput
 from reporting.models import PeriodKind, ReportingPeriod, Submission, SubmissionStatus
 
-DEMO_USER_PREFIX = "demo-"
 QUIET = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_CSO_KEY = "demo-womens-network"
 FICTITIOUS = "Données fictives de démonstration. / Fictitious demonstration data."
@@ -44,6 +43,9 @@ DEMO_USERS = [
     ("demo-sophie", "Sophie", "Martin", Role.PARTNER, "un-women"),
     ("demo-oumar", "Oumar", "Touré", Role.READER, None),
 ]
+
+
+DEMO_USERNAMES = [username for username, *_rest in DEMO_USERS]
 
 
 @dataclass
@@ -250,7 +252,7 @@ def remove_demo_reports(plan: Plan) -> None:
                 pk__in=(entry.after or {}).get("ids", [])
             ).delete()
             entry.delete()
-        demo = get_user_model().objects.filter(username__startswith=DEMO_USER_PREFIX)
+        demo = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
         RoleAssignment.objects.filter(user__in=demo).delete()
         demo.delete()
         cso = Institution.objects.filter(country=plan.country, key=DEMO_CSO_KEY)

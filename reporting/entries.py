@@ -83,6 +83,13 @@ class ReportInput:
     narrative: dict[str, str] = field(default_factory=dict)
 
 
+def percentage(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """A percentage from its parts, to four decimals; None without them."""
+    if numerator is None or not denominator:
+        return None
+    return (numerator * 100 / denominator).quantize(Decimal("0.0001"))
+
+
 def field_name(indicator_id: int, cell: str, part: str) -> str:
     """The name of a figure's input in the form, and how findings point at it."""
     return f"v{indicator_id}~{cell}~{part}"

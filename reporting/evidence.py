@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from actors.permissions import may
 from nap1325.models import audit
-from reporting.models import Evidence, Submission
+from reporting.models import Evidence, PeriodStatus, Submission, SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,26 @@ def file_type_of(name: str, head: bytes) -> FileType:
     return kind
 
 
+def _check_open(submission: Submission, refusal: str, *, lock: bool = False) -> None:
+    """The report takes changes: a draft or returned report of an open
+    period. With `lock`, checked on rows locked until the transaction ends, so
+    that a file never slips in beside a submission or a lock."""
+    rows = Submission.objects.filter(pk=submission.pk)
+    if lock:
+        rows = rows.select_for_update()
+    status, period_status = rows.values_list("status", "period__status").get()
+    if status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) or (
+        period_status != PeriodStatus.OPEN
+    ):
+        raise ValidationError(refusal)
+
+
 def attach_evidence(
     submission: Submission, upload: UploadedFile, *, description: str, by: Any
 ) -> Evidence:
     if not may(by, "report_for_unit", submission):
         raise PermissionDenied(_("You do not report for this unit."))
-    if submission.status not in ("draft", "returned") or submission.period.status != "open":
-        raise ValidationError(_("Files can be added to a draft or returned report only."))
+    _check_open(submission, _("Files can be added to a draft or returned report only."))
     name = PurePath(upload.name or "file").name[:200]
     if upload.size is None or upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
@@ -98,6 +111,9 @@ def attach_evidence(
         digest.update(chunk)
     upload.seek(0)
     with transaction.atomic():
+        _check_open(
+            submission, _("Files can be added to a draft or returned report only."), lock=True
+        )
         evidence = Evidence(
             submission=submission,
             name=name,
@@ -117,9 +133,10 @@ def remove_evidence(evidence: Evidence, *, by: Any) -> None:
     submission = evidence.submission
     if not may(by, "report_for_unit", submission):
         raise PermissionDenied(_("You do not report for this unit."))
-    if submission.status not in ("draft", "returned") or submission.period.status != "open":
-        raise ValidationError(_("Files can be removed from a draft or returned report only."))
     with transaction.atomic():
+        _check_open(
+            submission, _("Files can be removed from a draft or returned report only."), lock=True
+        )
         audit("evidence.remove", evidence, user=by, before={"name": evidence.name})
         stored_name = evidence.file.name or ""
         storage = evidence.file.storage

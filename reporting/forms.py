@@ -139,7 +139,11 @@ class ReportForm(forms.Form):
                 name = field_name(indicator.pk, cell.key, part)
                 self.fields[name] = self._value_field(row, part)
                 if stored is not None:
-                    initial[name] = getattr(stored, part)
+                    stored_value = getattr(stored, part)
+                    if isinstance(self.fields[name], forms.TypedChoiceField):
+                        # 1.0000 from the database is the choice "1"
+                        stored_value = None if stored_value is None else str(int(stored_value))
+                    initial[name] = stored_value
             name = field_name(indicator.pk, cell.key, "no_data")
             self.fields[name] = forms.BooleanField(label=_("No data"), required=False)
             if stored is not None:
@@ -185,6 +189,18 @@ class ReportForm(forms.Form):
                 required=False,
             )
         return number_field(_("Value"))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        message = _("“No data” is ticked but a figure is given: keep one.")
+        for name in [n for n in self.fields if n.endswith("~no_data") and data.get(n)]:
+            stem = name.removesuffix("no_data")
+            given = [n for n in ("value", "numerator", "denominator", "text", "amount")
+                     if data.get(stem + n) not in (None, "")]  # fmt: skip
+            if given:
+                self.add_error(name, message)
+        return data
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data

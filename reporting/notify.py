@@ -37,10 +37,9 @@ def active_role_holders(roles: set[Role], **scope: Any) -> list[str]:
 
 
 def unit_reporters(submission: Submission) -> list[str]:
-    addresses = set(active_role_holders(set(SCOPED_ROLES), unit=submission.unit_id))
-    if submission.submitted_by and submission.submitted_by.email:
-        addresses.add(submission.submitted_by.email)
-    return sorted(addresses)
+    """Who reports for the unit today (someone who submitted it once and has
+    left the unit since is not told any more)."""
+    return active_role_holders(set(SCOPED_ROLES), unit=submission.unit_id)
 
 
 def tmu_members() -> list[str]:

@@ -93,6 +93,7 @@ def waiting_reports(today: date, days_before: int) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(
             period__status=PeriodStatus.OPEN,
+            period__demonstration=False,  # fictitious reports: nobody to remind
             status__in=WAITING,
             period__deadline__lte=today + timedelta(days=days_before),
         )

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from plans.models import Accumulation, IndicatorType
 from reporting.content import ADDITIVE, TOTAL, ExpectedIndicator
-from reporting.entries import ValueInput, field_name
+from reporting.entries import ValueInput, field_name, percentage
 from reporting.models import RuleKind, Severity, ValidationRule
 
-HUNDRED = Decimal(100)
 DEFAULT_RULES = [
     # DHIS2's default outlier threshold is three standard deviations.
     (RuleKind.OUTLIER, Severity.WARNING, {"factor": Decimal(3)}),
@@ -42,12 +41,6 @@ class Finding:
     @property
     def blocking(self) -> bool:
         return self.severity == Severity.ERROR or not self.explained
-
-
-def percentage(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return (numerator * HUNDRED / denominator).quantize(Decimal("0.0001"))
 
 
 def effective(indicator_type: str, figure: ValueInput) -> Decimal | None:
@@ -235,7 +228,7 @@ def check_rules(
                 "value": shown, "mean": number(Decimal(str(round(mean, 2))))})  # fmt: skip
     previous = row.previous
     rule = rules.get(RuleKind.TARGET_JUMP)
-    if rule is not None and previous is not None and row.target:
+    if rule is not None and previous is not None and row.target and row.target_year:
         limit = abs(row.target) * (rule.factor or Decimal("0.5"))
         if abs(value - previous) > limit:
             add(rule, _(

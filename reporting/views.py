@@ -262,10 +262,16 @@ def report_transition(request: HttpRequest, uuid: str, transition: str) -> HttpR
     if not may(request.user, "validate_reports"):
         raise PermissionDenied
     reason = request.POST.get("reason", "")
+    # The revision the TMU saw: a report changed since is not validated unseen.
+    seen = request.POST.get("revision", "")
+    revision = int(seen) if seen.isdigit() else None
+    by = request.user
     call = {
-        "validate": lambda: actions.validate(submission, by=request.user),
-        "return": lambda: actions.return_for_revision(submission, by=request.user, reason=reason),
-        "reopen": lambda: actions.reopen(submission, by=request.user, reason=reason),
+        "validate": lambda: actions.validate(submission, by=by, revision=revision),
+        "return": lambda: actions.return_for_revision(
+            submission, by=by, reason=reason, revision=revision
+        ),
+        "reopen": lambda: actions.reopen(submission, by=by, reason=reason, revision=revision),
     }[transition]
     attempt(request, call, _("Done."))
     return redirect("report", submission.uuid)
@@ -281,6 +287,25 @@ def value_history(request: HttpRequest, uuid: str, value: str) -> HttpResponse:
     entries = AuditEntry.objects.filter(
         object_type="reporting.indicatorvalue", object_id=str(figure.uuid)
     ).select_related("user")
+    labels = {
+        "value": _("Value"),
+        "numerator": _("Numerator"),
+        "denominator": _("Denominator"),
+        "text": _("Narrative"),
+        "no_data": _("No data"),
+        "comment": _("Comment"),
+    }
+
+    def shown(snapshot: dict[str, Any] | None) -> list[tuple[str, str]]:
+        """A figure's recorded state as labelled, readable lines."""
+        return [
+            (str(labels[key]), _("yes") if value is True else str(value))
+            for key, value in (snapshot or {}).items()
+            if key in labels and value not in (None, "", False)
+        ]
+
+    row = expected(submission).indicator(figure.indicator_id)
+    cells = {cell.key: cell.label for cell in row.cells} if row else {}
     return render(
         request,
         "reporting/value_history.html",
@@ -288,8 +313,11 @@ def value_history(request: HttpRequest, uuid: str, value: str) -> HttpResponse:
             "plan": submission.period.plan,
             "submission": submission,
             "figure": figure,
-            "entries": entries,
-            "parts": ["value", "numerator", "denominator", "text", "no_data", "comment"],
+            "cell": cells.get(figure.cell, figure.cell or _("Total")),
+            "changes": [
+                (entry, shown(entry.before), shown(entry.after), (entry.after or {}).get("reason"))
+                for entry in entries
+            ],
         },
     )
 

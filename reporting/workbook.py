@@ -703,12 +703,7 @@ def _read(submission: Submission, book: Any) -> ReportInput:
     if layout is None or errors:
         raise WorkbookInvalid(errors)
     if layout.report != submission.uuid:
-        other = Submission.objects.filter(uuid=layout.report).select_related("unit", "period")
-        message = (
-            _("this workbook is the report of %(report)s, not of this one") % {"report": other[0]}
-            if other
-            else _("this workbook is not the report of any unit")
-        )
+        message = _("this workbook is the report of another unit or period, not of this one")
         raise WorkbookInvalid([WorkbookError(sheets["keys"].title, 1, "B", message)])
     if layout.revision != submission.revision:
         message = _(

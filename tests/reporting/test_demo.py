@@ -42,6 +42,9 @@ def test_demo_reports(client: Client, mali: Plan) -> None:
     no_data = IndicatorValue.objects.filter(no_data=True).count()
     assert 0 < no_data < IndicatorValue.objects.filter(cell="").count()
 
+    from reporting.reminders import send_reminders
+
+    assert send_reminders(dry_run=True).sent == []  # nobody is reminded of fictitious reports
     fatou = User.objects.get(username="demo-fatou")
     client.force_login(fatou)
     page = client.get("/en/reports/").content.decode()

@@ -237,3 +237,95 @@ def test_a_form_with_a_bad_number_saves_nothing(
     data[f"v{meetings.pk}~~value"] = "12,5"  # a French decimal comma is understood
     client.post(url, data)
     assert IndicatorValue.objects.get(indicator=meetings).value == Decimal("12.5")
+
+
+def test_answers_from_lists_survive_saving_again(
+    client: Client, report: Submission, units: dict[str, ReportingUnit]
+) -> None:
+    from tests.reporting.conftest import form_data
+
+    client.force_login(focal_point("bob", units["mwa"]))
+    url = f"/en/reports/{report.uuid}/"
+    law = Indicator.objects.get(plan=report.period.plan, key="A.2.I2")
+    data = form_data(client.get(url).content.decode())
+    data[f"v{law.pk}~~value"] = "1"
+    client.post(url, data)
+    data = form_data(client.get(url).content.decode())
+    assert data[f"v{law.pk}~~value"] == "1"  # shown as chosen, not as "—"
+    client.post(url, data)
+    assert IndicatorValue.objects.get(indicator=law).value == 1
+
+
+def test_no_data_with_a_figure_is_refused_not_an_error_page(
+    client: Client, report: Submission, units: dict[str, ReportingUnit]
+) -> None:
+    from tests.reporting.conftest import form_data
+
+    client.force_login(focal_point("bob", units["mwa"]))
+    url = f"/en/reports/{report.uuid}/"
+    meetings = Indicator.objects.get(plan=report.period.plan, key="C1")
+    data = form_data(client.get(url).content.decode())
+    data.update({f"v{meetings.pk}~~value": "3", f"v{meetings.pk}~~no_data": "on"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "“No data” is ticked but a figure is given: keep one." in response.content.decode()
+    assert not IndicatorValue.objects.exists()
+    bea = focal_point("bea", units["mwa"])
+    with pytest.raises(ValidationError, match="No data"):
+        save_report(report, figures(report, C1=ValueInput(value=Decimal(3), no_data=True)),
+                    by=bea, revision=None)  # fmt: skip
+
+
+def test_a_percentages_history_is_its_computed_value(
+    period: ReportingPeriod, units: dict[str, ReportingUnit], alice: Any
+) -> None:
+    from reporting.actions import submit
+    from reporting.content import expected
+
+    bob = focal_point("bob", units["mwa"])
+    second = ReportingPeriod.objects.create(
+        plan=period.plan, kind="quarter", year=2021, quarter=2,
+        opens_on=period.opens_on, deadline=period.deadline,
+    )  # fmt: skip
+    open_period(period, by=alice)
+    first = Submission.objects.get(period=period, unit=units["mwa"])
+    save_report(first, figures(first, A_I1=ValueInput(numerator=Decimal(1), denominator=Decimal(8))),
+                by=bob, revision=None)  # fmt: skip
+    submit(first, by=bob)
+    open_period(second, by=alice)
+    later = Submission.objects.get(period=second, unit=units["mwa"])
+    row = next(r for r in expected(later).indicators if r.indicator.key == "A.I1")
+    assert row.history == [Decimal("12.5")]
+
+
+def test_the_tmu_does_not_validate_a_report_changed_since_it_was_read(
+    client: Client, report: Submission, units: dict[str, ReportingUnit], alice: Any
+) -> None:
+    from reporting.actions import return_for_revision, submit
+
+    bob = focal_point("bob", units["mwa"])
+    submit(report, by=bob)
+    seen = Submission.objects.get(pk=report.pk).revision
+    return_for_revision(report, by=alice, reason="Add the minutes.")
+    submit(report, by=bob)
+    client.force_login(alice)
+    html = client.post(
+        f"/en/reports/{report.uuid}/validate/", {"revision": str(seen)}, follow=True
+    ).content.decode()
+    assert "Someone changed this report since you opened it" in html
+    assert Submission.objects.get(pk=report.pk).status == "submitted"
+
+
+def test_a_figures_history_speaks_plainly(
+    client: Client, report: Submission, units: dict[str, ReportingUnit]
+) -> None:
+    bob = focal_point("bob", units["mwa"])
+    save_report(report, figures(report, C1=ValueInput(value=Decimal(4))), by=bob, revision=None)
+    save_report(report, figures(report, C1=ValueInput(no_data=True, comment="Not collected.")),
+                by=bob, revision=None, reason="The registers were lost.")  # fmt: skip
+    client.force_login(bob)
+    figure = IndicatorValue.objects.get(submission=report)
+    html = client.get(f"/en/reports/{report.uuid}/values/{figure.uuid}/").content.decode()
+    assert "Breakdown: Total" in html
+    assert "Value: 4" in html and "No data: yes" in html and "Comment: Not collected." in html
+    assert "The registers were lost." in html and "no_data" not in html

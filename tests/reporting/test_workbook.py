@@ -400,8 +400,8 @@ def test_a_workbook_of_another_report_is_refused(
         f"/en/reports/{reports['mwa'].uuid}/workbook/", {"workbook": network}
     ).content.decode()
     assert (
-        "<td>Keys</td><td>1</td><td>B</td><td>this workbook is the report of Women&#x27;s "
-        "Network — 2021 T1, not of this one</td>"
+        "<td>Keys</td><td>1</td><td>B</td><td>this workbook is the report of another unit or "
+        "period, not of this one</td>"
     ) in html
     assert written() == before
 

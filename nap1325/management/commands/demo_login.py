@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from reporting.demo import DEMO_USERNAMES
+
 DEMO_USERNAME = "demo"
 
 
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             )
         )
         # The named demonstration users (manage.py demo) share the password.
-        for person in users.filter(username__startswith=DEMO_USERNAME + "-").order_by("pk"):
+        for person in users.filter(username__in=DEMO_USERNAMES).order_by("pk"):
             person.set_password(password)
             person.save()
             roles = ", ".join(str(a.get_role_display()) for a in person.role_assignments.all())
