@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plans",
     "operations",
     "reporting",
+    "analytics",
 ]
 
 MIDDLEWARE = [
