@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from actors.models import ReportingUnit
 from plans.models import Accumulation, Indicator, IndicatorType
@@ -86,68 +86,99 @@ def counted_statuses(include_submitted: bool) -> list[str]:
 
 
 def figures(
-    indicator: Indicator, span: Span, *, cell: str = TOTAL, include_submitted: bool = False
+    indicators: QuerySet[Indicator] | list[Indicator],
+    span: Span,
+    *,
+    cell: str = TOTAL,
+    include_submitted: bool = False,
 ) -> QuerySet[IndicatorValue]:
-    """The figures that count: one cell of the indicator, in the span, from
-    validated (or also submitted) reports of the plan."""
+    """The figures that count: one cell of the indicators, in the span, from
+    validated (or also submitted) reports of their plan."""
     return IndicatorValue.objects.filter(
         span.periods(),
-        indicator=indicator,
+        indicator__in=indicators,
         cell=cell,
-        submission__period__plan=indicator.plan_id,
+        submission__period__plan=F("indicator__plan"),
         submission__status__in=counted_statuses(include_submitted),
     ).exclude(value__isnull=True, numerator__isnull=True, no_data=False)
 
 
-def latest_per_unit(rows: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
-    """Each unit's most recent figure among `rows`."""
-    newest = rows.filter(submission__unit=OuterRef("submission__unit")).order_by(
-        "-submission__period__year", "-submission__period__quarter"
-    )
-    return rows.filter(pk=Subquery(newest.values("pk")[:1]))
+def newest_of(rows: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """For the outer figure's unit and indicator, `rows` newest first."""
+    return rows.filter(
+        submission__unit=OuterRef("submission__unit"), indicator=OuterRef("indicator")
+    ).order_by("-submission__period__year", "-submission__period__quarter")
 
 
-def expected_units(indicator: Indicator) -> int:
-    return (
-        ReportingUnit.objects.filter(active=True, institution__indicators=indicator)
-        .distinct()
-        .count()
-    )
+def aggregates(
+    indicators: list[Indicator],
+    span: Span,
+    *,
+    cell: str = TOTAL,
+    include_submitted: bool = False,
+) -> dict[int, Aggregate]:
+    """Each indicator's aggregate, in a fixed number of queries however many
+    indicators and figures there are."""
+    rows = figures(indicators, span, cell=cell, include_submitted=include_submitted)
+    given = rows.filter(no_data=False)
+    latest = Q(indicator__accumulation=Accumulation.CUMULATIVE) | Q(indicator__type__in=ANSWERS)
+    # Periodic figures are all summed; the others, each unit's latest only.
+    chosen = given.filter(~latest | Q(pk=Subquery(newest_of(given).values("pk")[:1])))
+    results = {indicator.pk: Aggregate() for indicator in indicators}
+    for indicator_id, units in (
+        ReportingUnit.objects.filter(active=True, institution__indicators__in=indicators)
+        .values_list("institution__indicators")
+        .annotate(units=Count("pk", distinct=True))
+    ):
+        results[indicator_id].expected = units
+    for row in chosen.values("indicator").annotate(
+        reported=Count("submission__unit", distinct=True),
+        total=Sum("value"),
+        numerators=Sum("numerator"),
+        denominators=Sum("denominator"),
+    ):
+        result = results[row["indicator"]]
+        result.reported = row["reported"]
+        result.value, result.numerator, result.denominator = (
+            row["total"],
+            row["numerators"],
+            row["denominators"],
+        )
+    # Units whose only word in the span is "no data".
+    for indicator_id, units in (
+        rows.filter(no_data=True)
+        .exclude(
+            Exists(
+                given.filter(
+                    indicator=OuterRef("indicator"), submission__unit=OuterRef("submission__unit")
+                )
+            )
+        )
+        .values_list("indicator")
+        .annotate(units=Count("submission__unit", distinct=True))
+    ):
+        results[indicator_id].no_data = units
+    answers = chosen.filter(indicator__type__in=ANSWERS)
+    for indicator_id, answer, units in (
+        answers.values_list("indicator", "value")
+        .annotate(units=Count("submission__unit", distinct=True))
+        .order_by("indicator", "value")
+    ):
+        results[indicator_id].answers[int(answer)] = units
+    for indicator in indicators:
+        result = results[indicator.pk]
+        if indicator.type == IndicatorType.PERCENTAGE:
+            result.value = percentage(result.numerator, result.denominator)
+        else:
+            result.numerator = result.denominator = None
+        if indicator.type not in SUMMED:
+            result.value = None
+    return results
 
 
 def aggregate(
     indicator: Indicator, span: Span, *, cell: str = TOTAL, include_submitted: bool = False
 ) -> Aggregate:
-    rows = figures(indicator, span, cell=cell, include_submitted=include_submitted)
-    given = rows.filter(no_data=False)
-    if indicator.accumulation == Accumulation.CUMULATIVE or indicator.type in ANSWERS:
-        given = latest_per_unit(given)
-    counts = given.aggregate(
-        reported=Count("submission__unit", distinct=True),
-        value=Sum("value"),
-        numerator=Sum("numerator"),
-        denominator=Sum("denominator"),
-    )
-    result = Aggregate(
-        expected=expected_units(indicator),
-        reported=counts["reported"],
-        # Units whose only word in the span is "no data".
-        no_data=rows.filter(no_data=True)
-        .exclude(submission__unit__in=rows.filter(no_data=False).values("submission__unit"))
-        .values("submission__unit")
-        .distinct()
-        .count(),
-    )
-    if indicator.type == IndicatorType.PERCENTAGE:
-        result.numerator, result.denominator = counts["numerator"], counts["denominator"]
-        result.value = percentage(result.numerator, result.denominator)
-    elif indicator.type in SUMMED:
-        result.value = counts["value"]
-    elif indicator.type in ANSWERS:
-        result.answers = {
-            int(answer): units
-            for answer, units in given.values_list("value")
-            .annotate(units=Count("submission__unit", distinct=True))
-            .order_by("value")
-        }
-    return result
+    return aggregates([indicator], span, cell=cell, include_submitted=include_submitted)[
+        indicator.pk
+    ]

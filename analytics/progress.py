@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Direction
+from plans.models import Direction, IndicatorType
 
 HUNDRED = Decimal(100)
 
@@ -68,3 +69,60 @@ def band(percent: Decimal | None, bands: Bands = Bands()) -> Band:
     if percent <= bands.above_over:
         return Band.ON_TRACK
     return Band.ABOVE
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Any
+    target: Decimal | None
+    actual: Any  # analytics.aggregation.Aggregate
+    number: Decimal | None  # the figure compared with the target
+    percent: Decimal | None
+    band: Band
+
+
+def compared_number(indicator: Any, actual: Any) -> Decimal | None:
+    """The number set against the target: the aggregate's value, or for a
+    yes/no or ordinal indicator the answer when a single unit gave one
+    (several units' answers are shown as counts, not turned into a number)."""
+    if indicator.type in (IndicatorType.YES_NO, IndicatorType.ORDINAL):
+        if sum(actual.answers.values()) == 1:
+            return Decimal(next(iter(actual.answers)))
+        return None
+    return actual.value
+
+
+def progress_table(
+    plan: Any, year: int, *, include_submitted: bool = False, bands: Bands = Bands()
+) -> list[IndicatorProgress]:
+    """Every indicator of a plan for a year: target, actual, % reached and band."""
+    from analytics.aggregation import Span, aggregates
+
+    indicators = list(
+        plan.indicators.select_related("element", "anchor")
+        .prefetch_related("targets")
+        .order_by(F("element__sort_path").asc(nulls_first=True), "anchor__position", "position")
+    )
+    actuals = aggregates(indicators, Span.year(year), include_submitted=include_submitted)
+    rows = []
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        target = targets.get(year)
+        actual = actuals[indicator.pk]
+        number = compared_number(indicator, actual)
+        percent = reached(number, target, indicator.baseline_value, indicator.direction)
+        rows.append(
+            IndicatorProgress(indicator, target, actual, number, percent, band(percent, bands))
+        )
+    return rows
+
+
+def bands_by_root(rows: list[IndicatorProgress]) -> dict[Any, dict[str, int]]:
+    """Per top-level element (a priority), how many indicators in each band:
+    counts, never an average of percentages. Anchor indicators under None."""
+    counts: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        element = row.indicator.element
+        root = element.sort_path.split(".")[0] if element else None
+        counts.setdefault(root, {b.value: 0 for b in Band})[row.band] += 1
+    return counts

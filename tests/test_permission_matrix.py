@@ -71,6 +71,8 @@ RULES: dict[str, tuple[str, str]] = {
     "rule_new": (TMU, "GET"),
     "rule_edit": (TMU, "GET"),
     "my_reports": (PRIVATE, "GET"),
+    "progress": (PRIVATE, "GET"),
+    "progress_year": (PRIVATE, "GET"),
     "report": (READ_REPORT, "GET"),
     "report_save": (WRITE_REPORT, "POST"),
     "value_history": (READ_REPORT, "GET"),
@@ -155,6 +157,7 @@ def user_for(role: str) -> User | None:
 
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
+    path = path.replace("<int:year>", "2021")
     if "/rules/<int:pk>/" in path:
         from reporting.models import ValidationRule
 
