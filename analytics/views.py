@@ -59,7 +59,7 @@ def progress_csv(plan: object, year: int, rows: list) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 with accents
     writer = csv.writer(response)
     writer.writerow([
-        _("Code"), _("Indicator"), _("Baseline"), _("Target"), _("Actual"), _("% of target"),
+        _("Code"), _("Indicator"), _("Baseline"), _("Target"), _("Actual"), _("Percent of target"),
         _("Status"), _("Units reporting"), _("No data"), _("Missing"),
     ])  # fmt: skip
 
