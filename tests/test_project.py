@@ -34,6 +34,19 @@ def test_translations_are_complete(language: str) -> None:
     assert not fuzzy, f"fuzzy in {language}: {fuzzy[:10]}"
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_translations_compile_without_errors(language: str) -> None:
+    """What `make run` compiles: a placeholder that does not match its
+    original (a bare "%" read as one) would stop the catalogue compiling."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po_file:
+        catalog = read_po(po_file)
+    assert not catalog.fuzzy, "the catalogue's header is marked fuzzy: it would not compile"
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert not problems, problems[:5]
+
+
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (CI installs it)")
 def test_translation_files_match_the_code(tmp_path: Path) -> None:
     """Every string marked in the code is in the .po files: run `make makemessages`.
