@@ -14,7 +14,6 @@ Synthetic data: 100 indicators (70 periodic counts, 20 cumulative counts,
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 import uuid
@@ -63,7 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    from bench.common import counted_queries, start_django
+    from bench.common import counted_queries, median_time, start_django
 
     start_django()
     import yaml
@@ -124,12 +123,7 @@ def main() -> None:
     print(f"figures: {rows:,} ({len(reports)} validated reports), written in {made:.1f} s")
 
     def timed(run: Any) -> float:
-        samples = []
-        for _ in range(args.runs):
-            begin = time.perf_counter()
-            run()
-            samples.append(time.perf_counter() - begin)
-        return statistics.median(samples)
+        return median_time(run, args.runs)
 
     year = max(period.year for period, _unit in pairs)
     with counted_queries() as queries:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,3 +41,16 @@ def start_django() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
+
+
+def median_time(run: Callable[[], object], runs: int) -> float:
+    """The median of `runs` timings of `run`, in seconds."""
+    import statistics
+    import time
+
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -30,7 +28,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    from bench.common import counted_queries, start_django
+    from bench.common import counted_queries, median_time, start_django
 
     start_django()
     from django.contrib.staticfiles import finders
@@ -44,13 +42,7 @@ def main() -> None:
 
     plan_file = ROOT / "nap1325" / "data" / "plans" / "mali-2019-2023.yaml"
 
-    def timed(function: Callable[[], object], runs: int) -> float:
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            function()
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples)
+    timed = median_time
 
     print(f"# nap1325 bench, {time.strftime('%Y-%m-%d')}, {connection.vendor}, runs={args.runs}")
     read = timed(lambda: read_plan_file(plan_file), 5)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import random
-import statistics
 import sys
 import time
 from functools import partial
@@ -84,7 +83,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    from bench.common import counted_queries, start_django
+    from bench.common import counted_queries, median_time, start_django
 
     start_django()
     import yaml
@@ -106,12 +105,7 @@ def main() -> None:
     rng = random.Random(1325)
 
     def median_ms(run: Any) -> float:
-        samples = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            run()
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples) * 1000
+        return median_time(run, args.runs) * 1000
 
     print(f"# nap1325 report form bench, {time.strftime('%Y-%m-%d')}, {connection.vendor}, "
           f"runs={args.runs}")  # fmt: skip
