@@ -34,6 +34,7 @@ from reporting.entries import (
     ValueInput,
 )
 from reporting.models import (
+    WITH_THE_UNIT,
     ActivityReport,
     IndicatorValue,
     PeriodKind,
@@ -46,7 +47,7 @@ from reporting.models import (
 )
 from reporting.rules import DEFAULT_RULES, Finding, check_indicator
 
-EDITABLE = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+EDITABLE = WITH_THE_UNIT
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -169,7 +170,7 @@ def submit(
         submission,
         action="submission.submit",
         by=by,
-        allowed_from=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        allowed_from=WITH_THE_UNIT,
         to=SubmissionStatus.SUBMITTED,
         revision=revision,
         refusal=_("Only a draft or returned report can be submitted."),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from actors.permissions import may
 from nap1325.models import audit
-from reporting.models import Evidence, PeriodStatus, Submission, SubmissionStatus
+from reporting.models import WITH_THE_UNIT, Evidence, PeriodStatus, Submission
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,7 @@ def _check_open(submission: Submission, refusal: str, *, lock: bool = False) -> 
     if lock:
         rows = rows.select_for_update()
     status, period_status = rows.values_list("status", "period__status").get()
-    if status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) or (
-        period_status != PeriodStatus.OPEN
-    ):
+    if status not in WITH_THE_UNIT or (period_status != PeriodStatus.OPEN):
         raise ValidationError(refusal)
 
 

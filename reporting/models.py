@@ -76,6 +76,10 @@ class SubmissionStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
 
 
+# A report still with its unit: it can be changed and submitted.
+WITH_THE_UNIT = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
 class Submission(models.Model):
     """One reporting unit's report for one period."""
 

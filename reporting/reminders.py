@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from nap1325.i18n import in_both_languages
 from nap1325.models import audit
-from reporting.models import PeriodStatus, Reminder, Submission, SubmissionStatus
+from reporting.models import WITH_THE_UNIT, PeriodStatus, Reminder, Submission, SubmissionStatus
 from reporting.notify import report_url, unit_reporters
 
 log = logging.getLogger(__name__)
 
-WAITING = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+WAITING = WITH_THE_UNIT
 
 
 class ReminderKind(models.TextChoices):

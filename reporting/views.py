@@ -23,6 +23,7 @@ from reporting.content import expected, stored
 from reporting.evidence import attach_evidence, remove_evidence
 from reporting.forms import EvidenceForm, ReportForm, RuleForm
 from reporting.models import (
+    WITH_THE_UNIT,
     Evidence,
     IndicatorValue,
     PeriodKind,
@@ -34,7 +35,7 @@ from reporting.models import (
 )
 from reporting.rules import Finding
 
-WAITING = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+WAITING = WITH_THE_UNIT
 
 
 def attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
