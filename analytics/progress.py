@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, TextChoices
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Direction, IndicatorType
+from plans.models import Direction, IndicatorType, in_plan_order
 
 HUNDRED = Decimal(100)
 
@@ -101,7 +101,7 @@ def progress_table(
     indicators = list(
         plan.indicators.select_related("element", "anchor")
         .prefetch_related("targets")
-        .order_by(F("element__sort_path").asc(nulls_first=True), "anchor__position", "position")
+        .order_by(*in_plan_order())
     )
     actuals = aggregates(indicators, Span.year(year), include_submitted=include_submitted)
     rows = []

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -451,6 +451,16 @@ class Indicator(Sourced):
     @property
     def has_baseline(self) -> bool:
         return self.baseline_unknown or self.baseline_value is not None
+
+
+def in_plan_order() -> tuple[Any, ...]:
+    """Indicators as reports and progress tables list them, the same on every
+    database: the implementation mechanism's first, then the framework's."""
+    return (
+        F("element__sort_path").asc(nulls_first=True),
+        F("anchor__position").asc(nulls_last=True),
+        "position",
+    )
 
 
 class IndicatorDisaggregation(models.Model):

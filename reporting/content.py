@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from operations.models import BudgetLine, OperationalPlan, VersionStatus
@@ -22,6 +22,7 @@ from plans.models import (
     IndicatorDisaggregation,
     IndicatorType,
     ScaleLevel,
+    in_plan_order,
 )
 from reporting.entries import percentage
 from reporting.models import (
@@ -153,12 +154,7 @@ def unit_indicators(submission: Submission) -> list[Indicator]:
             "scale",
             "targets",
         )
-        # The implementation mechanism's indicators first, on every database.
-        .order_by(
-            F("element__sort_path").asc(nulls_first=True),
-            F("anchor__position").asc(nulls_last=True),
-            "position",
-        )
+        .order_by(*in_plan_order())
         .distinct()
     )
 
