@@ -16,8 +16,10 @@ a report validated a moment ago counts at once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -89,25 +91,129 @@ def figures(
     indicators: QuerySet[Indicator] | list[Indicator],
     span: Span,
     *,
-    cell: str = TOTAL,
+    cell: str | None = TOTAL,
     include_submitted: bool = False,
+    units: QuerySet[ReportingUnit] | None = None,
 ) -> QuerySet[IndicatorValue]:
-    """The figures that count: one cell of the indicators, in the span, from
-    validated (or also submitted) reports of their plan."""
-    return IndicatorValue.objects.filter(
+    """The figures that count: one cell (or every cell, with `cell=None`) of
+    the indicators, in the span, from validated (or also submitted) reports
+    of their plan, by every unit or the `units` given."""
+    rows = IndicatorValue.objects.filter(
         span.periods(),
         indicator__in=indicators,
-        cell=cell,
         submission__period__plan=F("indicator__plan"),
         submission__status__in=counted_statuses(include_submitted),
     ).exclude(value__isnull=True, numerator__isnull=True, no_data=False)
+    if cell is not None:
+        rows = rows.filter(cell=cell)
+    if units is not None:
+        rows = rows.filter(submission__unit__in=units)
+    return rows
 
 
 def newest_of(rows: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
-    """For the outer figure's unit and indicator, `rows` newest first."""
+    """For the outer figure's unit, indicator and cell, `rows` newest first."""
     return rows.filter(
-        submission__unit=OuterRef("submission__unit"), indicator=OuterRef("indicator")
+        submission__unit=OuterRef("submission__unit"),
+        indicator=OuterRef("indicator"),
+        cell=OuterRef("cell"),
     ).order_by("-submission__period__year", "-submission__period__quarter")
+
+
+# What a breakdown groups by, besides the indicator.
+BY_CELL = "cell"
+BY_PLACE = "submission__unit__place__code"  # the place of the reporting unit
+
+
+def _aggregates(
+    indicators: list[Indicator],
+    span: Span,
+    *,
+    by: str | None,
+    cell: str | None,
+    include_submitted: bool,
+    units: QuerySet[ReportingUnit] | None,
+) -> dict[tuple[int, str], Aggregate]:
+    """Aggregates keyed by (indicator, group), in five queries at most."""
+    rows = figures(indicators, span, cell=cell, include_submitted=include_submitted, units=units)
+    grouping = [by] if by else []
+    given = rows.filter(no_data=False)
+    latest = Q(indicator__accumulation=Accumulation.CUMULATIVE) | Q(indicator__type__in=ANSWERS)
+    # Periodic figures are all summed; the others, each unit's latest only.
+    chosen = given.filter(~latest | Q(pk=Subquery(newest_of(given).values("pk")[:1])))
+    results: dict[tuple[int, str], Aggregate] = defaultdict(Aggregate)
+
+    def key(row: dict[str, Any]) -> tuple[int, str]:
+        return row["indicator"], (row[by] or "") if by else ""
+
+    for row in chosen.values("indicator", *grouping).annotate(
+        reported=Count("submission__unit", distinct=True),
+        total=Sum("value"),
+        numerators=Sum("numerator"),
+        denominators=Sum("denominator"),
+    ):
+        result = results[key(row)]
+        result.reported = row["reported"]
+        result.value, result.numerator, result.denominator = (
+            row["total"],
+            row["numerators"],
+            row["denominators"],
+        )
+    # Units whose only word in the group and span is "no data".
+    same_group = {by: OuterRef(by)} if by else {}
+    for row in (
+        rows.filter(no_data=True)
+        .exclude(
+            Exists(
+                given.filter(
+                    indicator=OuterRef("indicator"),
+                    submission__unit=OuterRef("submission__unit"),
+                    **same_group,
+                )
+            )
+        )
+        .values("indicator", *grouping)
+        .annotate(units=Count("submission__unit", distinct=True))
+    ):
+        results[key(row)].no_data = row["units"]
+    answers = chosen.filter(indicator__type__in=ANSWERS)
+    for row in (
+        answers.values("indicator", *grouping, "value")
+        .annotate(units=Count("submission__unit", distinct=True))
+        .order_by("indicator", *grouping, "value")
+    ):
+        results[key(row)].answers[int(row["value"])] = row["units"]
+    expected = ReportingUnit.objects.filter(active=True, institution__indicators__in=indicators)
+    if units is not None:
+        expected = expected.filter(pk__in=units)
+    place = ["place__code"] if by == BY_PLACE else []
+    responsible: dict[tuple[int, str], int] = {}
+    for row in expected.values("institution__indicators", *place).annotate(
+        units=Count("pk", distinct=True)
+    ):
+        responsible[
+            (row["institution__indicators"], (row["place__code"] or "") if place else "")
+        ] = row["units"]
+    if place or not by:
+        for group_key in responsible:
+            results.setdefault(group_key, Aggregate())  # a place not reported is still shown
+    for (indicator_id, group), result in results.items():
+        # Every cell is expected from every unit responsible for the indicator.
+        result.expected = responsible.get((indicator_id, group if place or not by else ""), 0)
+    types = {indicator.pk: indicator.type for indicator in indicators}
+    for (indicator_id, _group), result in results.items():
+        finish(result, types[indicator_id])
+    return results
+
+
+def finish(result: Aggregate, type: str) -> None:
+    """Keep the number the indicator's type gives meaning to."""
+    if type == IndicatorType.PERCENTAGE:
+        result.value = percentage(result.numerator, result.denominator)
+    else:
+        result.numerator = result.denominator = None
+    if type not in SUMMED:
+        result.value = None
 
 
 def aggregates(
@@ -116,69 +222,67 @@ def aggregates(
     *,
     cell: str = TOTAL,
     include_submitted: bool = False,
+    units: QuerySet[ReportingUnit] | None = None,
 ) -> dict[int, Aggregate]:
     """Each indicator's aggregate, in a fixed number of queries however many
     indicators and figures there are."""
-    rows = figures(indicators, span, cell=cell, include_submitted=include_submitted)
-    given = rows.filter(no_data=False)
-    latest = Q(indicator__accumulation=Accumulation.CUMULATIVE) | Q(indicator__type__in=ANSWERS)
-    # Periodic figures are all summed; the others, each unit's latest only.
-    chosen = given.filter(~latest | Q(pk=Subquery(newest_of(given).values("pk")[:1])))
-    results = {indicator.pk: Aggregate() for indicator in indicators}
-    for indicator_id, units in (
-        ReportingUnit.objects.filter(active=True, institution__indicators__in=indicators)
-        .values_list("institution__indicators")
-        .annotate(units=Count("pk", distinct=True))
-    ):
-        results[indicator_id].expected = units
-    for row in chosen.values("indicator").annotate(
-        reported=Count("submission__unit", distinct=True),
-        total=Sum("value"),
-        numerators=Sum("numerator"),
-        denominators=Sum("denominator"),
-    ):
-        result = results[row["indicator"]]
-        result.reported = row["reported"]
-        result.value, result.numerator, result.denominator = (
-            row["total"],
-            row["numerators"],
-            row["denominators"],
-        )
-    # Units whose only word in the span is "no data".
-    for indicator_id, units in (
-        rows.filter(no_data=True)
-        .exclude(
-            Exists(
-                given.filter(
-                    indicator=OuterRef("indicator"), submission__unit=OuterRef("submission__unit")
-                )
-            )
-        )
-        .values_list("indicator")
-        .annotate(units=Count("submission__unit", distinct=True))
-    ):
-        results[indicator_id].no_data = units
-    answers = chosen.filter(indicator__type__in=ANSWERS)
-    for indicator_id, answer, units in (
-        answers.values_list("indicator", "value")
-        .annotate(units=Count("submission__unit", distinct=True))
-        .order_by("indicator", "value")
-    ):
-        results[indicator_id].answers[int(answer)] = units
-    for indicator in indicators:
-        result = results[indicator.pk]
-        if indicator.type == IndicatorType.PERCENTAGE:
-            result.value = percentage(result.numerator, result.denominator)
-        else:
-            result.numerator = result.denominator = None
-        if indicator.type not in SUMMED:
-            result.value = None
-    return results
+    results = _aggregates(
+        indicators, span, by=None, cell=cell, include_submitted=include_submitted, units=units
+    )
+    return {indicator.pk: results.get((indicator.pk, ""), Aggregate()) for indicator in indicators}
+
+
+def aggregates_by(
+    indicators: list[Indicator],
+    span: Span,
+    by: str,
+    *,
+    cell: str = TOTAL,
+    include_submitted: bool = False,
+    units: QuerySet[ReportingUnit] | None = None,
+) -> dict[int, dict[str, Aggregate]]:
+    """Each indicator's aggregates per breakdown cell (`BY_CELL`: every cell
+    stored, the total included) or per place of the reporting units
+    (`BY_PLACE`, for the indicator's `cell`). Groups without any figure and
+    not expected are absent."""
+    results = _aggregates(
+        indicators,
+        span,
+        by=by,
+        cell=None if by == BY_CELL else cell,
+        include_submitted=include_submitted,
+        units=units,
+    )
+    grouped: dict[int, dict[str, Aggregate]] = {indicator.pk: {} for indicator in indicators}
+    for (indicator_id, group), result in results.items():
+        grouped[indicator_id][group] = result
+    return grouped
+
+
+def combined(parts: list[Aggregate], type: str) -> Aggregate:
+    """The aggregate of several disjoint cells (e.g. every cell of one sex):
+    sums of values, numerators and denominators, the percentage recomputed."""
+    total = Aggregate()
+    for part in parts:
+        for name in ("value", "numerator", "denominator"):
+            number = getattr(part, name)
+            if number is not None:
+                setattr(total, name, (getattr(total, name) or 0) + number)
+        total.reported = max(total.reported, part.reported)
+        total.no_data = max(total.no_data, part.no_data)
+        total.expected = max(total.expected, part.expected)
+    finish(total, type)
+    return total
 
 
 def aggregate(
-    indicator: Indicator, span: Span, *, cell: str = TOTAL, include_submitted: bool = False
+    indicator: Indicator,
+    span: Span,
+    *,
+    cell: str = TOTAL,
+    include_submitted: bool = False,
+    units: QuerySet[ReportingUnit] | None = None,
 ) -> Aggregate:
-    return aggregates([indicator], span, cell=cell, include_submitted=include_submitted)[
-        indicator.pk
-    ]
+    return aggregates(
+        [indicator], span, cell=cell, include_submitted=include_submitted, units=units
+    )[indicator.pk]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "operations",
     "reporting",
     "analytics",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Reminders to units that have not reported (manage.py send_reminders, daily).
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
 REMINDER_DAYS_AFTER = int(os.environ.get("REMINDER_DAYS_AFTER", "7"))
+# Public outputs hide counts of sensitive indicators under this (analytics.suppression).
+SUPPRESSION_THRESHOLD = int(os.environ.get("SUPPRESSION_THRESHOLD", "5"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

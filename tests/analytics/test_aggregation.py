@@ -138,3 +138,59 @@ def test_a_whole_plan_in_a_fixed_number_of_queries(
     assert {i.key: results[i.pk].value for i in indicators if results[i.pk].reported} == {
         "C1": 2, "A.2.I1": 5, "A.I1": D("25.0000"), "A.2.I2": None
     }  # fmt: skip
+
+
+def test_breakdowns_by_cell_combine_into_margins_with_percentages_recomputed(
+    world: dict[str, Any],
+) -> None:
+    from analytics.aggregation import BY_CELL, aggregates_by, combined
+
+    # Women's share of trainees, by sex of the trainer and place: two cells
+    # per sex, unequal denominators.
+    report(world, "mwa", 2021, 1, **{
+        "A_I1~sex.female": {"numerator": D(1), "denominator": D(4)},
+        "A_I1~sex.male": {"numerator": D(6), "denominator": D(6)},
+    })  # fmt: skip
+    report(world, "ngo", 2021, 2, **{"A_I1~sex.female": {"numerator": D(9), "denominator": D(16)}})
+    share = indicator(world, "A.I1")
+    cells = aggregates_by([share], Span.year(2021), BY_CELL)[share.pk]
+    assert cells["sex:female"].value == D("50.0000")  # 10 / 20, not (25 + 56.25) / 2
+    assert (cells["sex:female"].reported, cells["sex:female"].expected) == (2, 2)
+    both = combined([cells["sex:female"], cells["sex:male"]], share.type)
+    assert (both.numerator, both.denominator, both.value) == (16, 26, D("61.5385"))
+
+
+def test_cumulative_breakdown_cells_take_each_units_latest(world: dict[str, Any]) -> None:
+    from analytics.aggregation import BY_CELL, aggregates_by
+
+    report(world, "mwa", 2021, 1, **{"C1~sex.female": {"value": D(2)}})
+    report(
+        world, "mwa", 2021, 2, **{"C1~sex.female": {"value": D(5)}, "C1~sex.male": {"value": D(1)}}
+    )
+    meetings = indicator(world, "C1")
+    cells = aggregates_by([meetings], Span.year(2021), BY_CELL)[meetings.pk]
+    assert (cells["sex:female"].value, cells["sex:male"].value) == (5, 1)
+
+
+def test_figures_by_the_place_of_the_reporting_units(world: dict[str, Any]) -> None:
+    from analytics.aggregation import BY_PLACE, aggregates, aggregates_by
+    from places.models import Place
+
+    north = Place.objects.create(
+        country="XX", code="XX-N", level="region", name_fr="Nord", name_en="North"
+    )
+    south = Place.objects.create(
+        country="XX", code="XX-S", level="region", name_fr="Sud", name_en="South"
+    )
+    mwa, ngo = world["units"]["mwa"], world["units"]["ngo"]
+    mwa.place, ngo.place = north, south
+    mwa.save(), ngo.save()
+    report(world, "mwa", 2021, 1, A_2_I1={"value": D(5)})
+    report(world, "mwa", 2021, 3, A_2_I1={"value": D(2)})
+    cases = indicator(world, "A.2.I1")
+    places = aggregates_by([cases], Span.year(2021), BY_PLACE)[cases.pk]
+    assert (places["XX-N"].value, places["XX-N"].reported) == (7, 1)
+    assert (places["XX-S"].value, places["XX-S"].missing) == (None, 1)  # not reported, not 0
+    only_south = ReportingUnit.objects.filter(place=south)
+    assert aggregates([cases], Span.year(2021), units=only_south)[cases.pk].value is None
+    assert aggregates([cases], Span.year(2021), units=only_south)[cases.pk].expected == 1
