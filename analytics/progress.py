@@ -96,14 +96,32 @@ def progress_table(
     plan: Any, year: int, *, include_submitted: bool = False, bands: Bands = Bands()
 ) -> list[IndicatorProgress]:
     """Every indicator of a plan for a year: target, actual, % reached and band."""
-    from analytics.aggregation import Span, aggregates
+    from analytics.aggregation import Span
 
     indicators = list(
         plan.indicators.select_related("element", "anchor")
         .prefetch_related("targets")
         .order_by(*in_plan_order())
     )
-    actuals = aggregates(indicators, Span.year(year), include_submitted=include_submitted)
+    return progress_rows(
+        indicators, Span.year(year), year, include_submitted=include_submitted, bands=bands
+    )
+
+
+def progress_rows(
+    indicators: list[Any],
+    span: Any,
+    year: int,
+    *,
+    units: Any = None,
+    include_submitted: bool = False,
+    bands: Bands = Bands(),
+) -> list[IndicatorProgress]:
+    """The indicators' actual over `span` (by `units`, or all) against the
+    target of `year`. Indicators come with their targets prefetched."""
+    from analytics.aggregation import aggregates
+
+    actuals = aggregates(indicators, span, include_submitted=include_submitted, units=units)
     rows = []
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}

@@ -37,11 +37,14 @@ def suppressed(
     sums: Sequence[tuple[K, Sequence[K]]] = (),
     *,
     minimum: int | None = None,
+    also: set[K] | frozenset[K] = frozenset(),
 ) -> set[K]:
     """The cells to hide: `values` maps each cell to its count; `sums` lists
-    (total, parts) where the parts add up to the total."""
+    (total, parts) where the parts add up to the total; `also` names cells
+    hidden for another reason (a percentage's small denominator)."""
     minimum = threshold() if minimum is None else minimum
     hidden = {key for key, value in values.items() if value is not None and 0 < value < minimum}
+    hidden |= set(also) & set(values)
     changed = bool(hidden)
     while changed:
         changed = False
