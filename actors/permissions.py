@@ -39,6 +39,8 @@ RULES: dict[str, frozenset[Role]] = {
     "manage_periods": TMU,
     # Inviting people by e-mail and giving them roles.
     "invite_users": TMU,
+    # Making a year's figures or its annual report public; writing the report's sections.
+    "publish": TMU,
 }
 
 
