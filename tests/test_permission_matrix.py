@@ -73,6 +73,12 @@ RULES: dict[str, tuple[str, str]] = {
     "my_reports": (PRIVATE, "GET"),
     "progress": (PRIVATE, "GET"),
     "progress_year": (PRIVATE, "GET"),
+    "publications": (TMU, "GET"),
+    "publish": (TMU, "POST"),
+    "dashboard": (PUBLIC, "GET"),
+    "priority_dashboard": (PUBLIC, "GET"),
+    "institution_dashboard": (PUBLIC, "GET"),
+    "region_dashboard": (PUBLIC, "GET"),
     "report": (READ_REPORT, "GET"),
     "report_save": (WRITE_REPORT, "POST"),
     "value_history": (READ_REPORT, "GET"),
@@ -170,8 +176,19 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
         path = path.replace("<uuid:uuid>", str(report.uuid))
         path = path.replace("<uuid:value>", str(report.values.get().uuid))
         path = path.replace("<uuid:file>", str(report.evidence.get().uuid))
+    if "<str:code>" in path:
+        from places.models import Place
+
+        place = Place.objects.get_or_create(
+            country=world["plan"].country, code="XX-N", level="region",
+            defaults={"name_fr": "Nord", "name_en": "North"},
+        )[0]  # fmt: skip
+        path = path.replace("<str:code>", place.code)
     if "<uuid:uuid>" in path:
-        if "/periods/" in path:
+        if "/dashboard/priorities/" in path:
+            root = world["plan"].elements.filter(parent__isnull=True).first()
+            path = path.replace("<uuid:uuid>", str(root.uuid))
+        elif "/periods/" in path:
             from reporting.models import ReportingPeriod
 
             period = ReportingPeriod.objects.get_or_create(
@@ -240,6 +257,7 @@ def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
             "amount": "1000", "on": date(2020, 5, 1).isoformat(), "institution": "", "note": "",
         },
         "set_language": {"language": "en", "next": "/en/"},
+        "publish": {"year": "2021", "kind": "data"},
     }.get(name, {})  # fmt: skip
 
 
