@@ -209,27 +209,49 @@ def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[
         parents = dict(
             Place.objects.filter(country=scope.plan.country).values_list("code", "parent__code")
         )
+        place_names = names_of_places(scope.plan.country)
         for row in rows:
             indicator = row.indicator
             if indicator.pk not in cells:
                 continue
-            row.breakdowns = breakdowns_of(indicator, cells[indicator.pk])
+            row.breakdowns = breakdowns_of(indicator, cells[indicator.pk], place_names)
             row.places = places_of(indicator, row, by_place[indicator.pk], parents)
     if reading.public:
         for row in rows:
-            if row.indicator.sensitive:
+            if not row.indicator.sensitive:
+                continue
+            if units is not None:
+                hide(row)
+            else:
                 protect(row)
     return rows
 
 
-def breakdowns_of(indicator: Indicator, cells: dict[str, Aggregate]) -> list[Breakdown]:
+def hide(row: Row) -> None:
+    """Hide every figure of a sensitive indicator. For the public, these are
+    shown for the whole plan only: a region's or an institution's figures,
+    set beside the national ones, would let a suppressed count be
+    recomputed by subtraction."""
+    row.hidden = True
+    for breakdown in row.breakdowns:
+        for shown in breakdown.shown.values():
+            shown.hidden = True
+    for shown in row.places.values():
+        shown.hidden = True
+
+
+def names_of_places(country: str) -> dict[str, str]:
+    return {p.code: p.name for p in Place.objects.filter(country=country)}
+
+
+def breakdowns_of(
+    indicator: Indicator, cells: dict[str, Aggregate], place_names: Mapping[str, str]
+) -> list[Breakdown]:
     """Margins of the stored cells: for each dimension, each category's
-    cells combined (sums, percentages recomputed)."""
+    cells combined (sums, percentages recomputed). `place_names`: the
+    names of the country's places by code (`names_of_places`)."""
     result = []
     links = list(indicator.indicatordisaggregation_set.all())
-    place_names = {}
-    if any(link.dimension.kind == DimensionKind.PLACE for link in links):
-        place_names = {p.code: p.name for p in Place.objects.filter(country=indicator.plan.country)}
     for link in links:
         dimension = link.dimension
         members: dict[str, list[Aggregate]] = defaultdict(list)

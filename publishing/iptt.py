@@ -40,7 +40,15 @@ from analytics.suppression import suppressed, threshold
 from operations.workbook import HEADER, HEADER_FILL, safe_cell, write_header
 from plans.models import Accumulation, Indicator, IndicatorType, Plan
 from publishing.actions import published_years
-from publishing.figures import TOTAL_KEY, Reading, Row, Scope, breakdowns_of, figures
+from publishing.figures import (
+    TOTAL_KEY,
+    Reading,
+    Row,
+    Scope,
+    breakdowns_of,
+    figures,
+    names_of_places,
+)
 from publishing.tables import HIDDEN, Hidden, Value, plain
 from reporting.content import ADDITIVE, TOTAL
 
@@ -133,6 +141,7 @@ def read_span(
     reading: the rules of `analytics.aggregation`, progress counted as
     `analytics.progress` counts it. Not protected."""
     cells = aggregates_by(indicators, span, BY_CELL, include_submitted=include_submitted)
+    place_names = names_of_places(indicators[0].plan.country) if indicators else {}
     rows = {}
     for indicator in indicators:
         own = cells.get(indicator.pk, {})
@@ -142,7 +151,7 @@ def read_span(
         percent = reached(number, target, indicator.baseline_value, indicator.direction)
         row = Row(IndicatorProgress(indicator, target, actual, number, percent, band(percent)))
         if indicator.type in ADDITIVE:
-            row.breakdowns = breakdowns_of(indicator, own)
+            row.breakdowns = breakdowns_of(indicator, own, place_names)
         rows[indicator.pk] = row
     return rows
 

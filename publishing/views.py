@@ -70,7 +70,9 @@ def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
         return render(request, "publishing/dashboard.html", context)
     default = min(max(timezone.localdate().year - 1, years[0]), years[-1])
     year = number(request, "year", years) or default
-    quarter = number(request, "quarter", range(1, 5))
+    # The public reads whole years: two years to date, one quarter apart,
+    # would give a suppressed quarter of a sensitive indicator by subtraction.
+    quarter = number(request, "quarter", range(1, 5)) if private else None
     include_submitted = request.GET.get("submitted") == "1" and may(
         request.user, "validate_reports"
     )

@@ -154,3 +154,23 @@ def test_publishing_is_for_the_tmu_and_audited(world: dict[str, Any]) -> None:
         "/en/plans/xx-2020-2024/publish/change/", {"year": "1999", "kind": "data"}
     )
     assert refused.status_code == 302 and not world["plan"].publications.exists()
+
+
+def test_the_public_reads_sensitive_figures_for_the_whole_plan_and_year_only(
+    world: dict[str, Any],
+) -> None:
+    publish(world["plan"], 2021, "data", by=world["tmu"])
+
+    def cases(url: str) -> Any:
+        tables = json.loads(get(Client(), url + "&format=json").content)["tables"]
+        progress = next(t for t in tables if t["key"] == "progress")
+        return next(row for row in progress["rows"] if row[0] == "1.2.a" or "Cases" in row[1])[4]
+
+    assert cases("/en/plans/xx-2020-2024/dashboard/?year=2021") == 43
+    # A region's figure beside the national one would give away the others.
+    assert cases("/en/plans/xx-2020-2024/dashboard/regions/XX-N/?year=2021") == "suppressed"
+    # A year to date is not offered: two of them would give a quarter away.
+    meta = json.loads(
+        get(Client(), "/en/plans/xx-2020-2024/dashboard/?year=2021&quarter=1&format=json").content
+    )
+    assert meta["quarter"] is None
