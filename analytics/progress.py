@@ -17,6 +17,7 @@ HUNDRED = Decimal(100)
 
 class Band(TextChoices):
     NO_DATA = "no_data", _("No data")
+    NO_TARGET = "no_target", _("No target")
     NOT_STARTED = "not_started", _("Not started")
     BEHIND = "behind", _("Behind")
     ON_TRACK = "on_track", _("On track")
@@ -59,7 +60,17 @@ def reached(
     return ((actual - baseline) / distance * HUNDRED).quantize(Decimal("0.1"))
 
 
-def band(percent: Decimal | None, bands: Bands = Bands()) -> Band:
+def band(
+    percent: Decimal | None,
+    bands: Bands = Bands(),
+    *,
+    target: Decimal | None = Decimal(0),
+    measured: bool = False,
+) -> Band:
+    """The status band of a % of target reached. Without a target for the
+    year, a measured indicator is "no target", not "no data"."""
+    if target is None and measured:
+        return Band.NO_TARGET
     if percent is None:
         return Band.NO_DATA
     if percent <= 0:
@@ -90,6 +101,10 @@ def compared_number(indicator: Any, actual: Any) -> Decimal | None:
             return Decimal(next(iter(actual.answers)))
         return None
     return actual.value
+
+
+def measured(number: Decimal | None, actual: Any) -> bool:
+    return number is not None or bool(actual.answers)
 
 
 def progress_table(
@@ -130,7 +145,14 @@ def progress_rows(
         number = compared_number(indicator, actual)
         percent = reached(number, target, indicator.baseline_value, indicator.direction)
         rows.append(
-            IndicatorProgress(indicator, target, actual, number, percent, band(percent, bands))
+            IndicatorProgress(
+                indicator,
+                target,
+                actual,
+                number,
+                percent,
+                band(percent, bands, target=target, measured=measured(number, actual)),
+            )
         )
     return rows
 

@@ -20,6 +20,7 @@ from publishing.tables import HIDDEN, Column, Table, Value, shown
 
 BAND_COLOURS = {
     Band.NO_DATA.value: "#d9d9d9",
+    Band.NO_TARGET.value: "#b9b0c9",
     Band.NOT_STARTED.value: "#8c2d04",
     Band.BEHIND.value: "#f0a830",
     Band.ON_TRACK.value: "#2b8a3e",

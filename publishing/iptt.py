@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.aggregation import BY_CELL, Aggregate, Span, aggregates_by
-from analytics.progress import IndicatorProgress, band, compared_number, reached
+from analytics.progress import IndicatorProgress, band, compared_number, measured, reached
 from analytics.suppression import suppressed, threshold
 from operations.workbook import HEADER, HEADER_FILL, safe_cell, write_header
 from plans.models import Accumulation, Indicator, IndicatorType, Plan
@@ -149,7 +149,8 @@ def read_span(
         number = compared_number(indicator, actual)
         target = target_of(indicator)
         percent = reached(number, target, indicator.baseline_value, indicator.direction)
-        row = Row(IndicatorProgress(indicator, target, actual, number, percent, band(percent)))
+        status = band(percent, target=target, measured=measured(number, actual))
+        row = Row(IndicatorProgress(indicator, target, actual, number, percent, status))
         if indicator.type in ADDITIVE:
             row.breakdowns = breakdowns_of(indicator, own, place_names)
         rows[indicator.pk] = row

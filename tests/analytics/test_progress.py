@@ -43,3 +43,9 @@ def test_reached(baseline: int | None, target: int, actual: int | None, directio
 def test_bands_are_configurable() -> None:
     strict = Bands(on_track_from=D(95), above_over=D(105))
     assert band(D(90), strict) == Band.BEHIND and band(D(110), strict) == Band.ABOVE
+
+
+def test_a_measured_indicator_without_a_target_is_no_target_not_no_data() -> None:
+    assert band(None, target=None, measured=True) == Band.NO_TARGET
+    assert band(None, target=None, measured=False) == Band.NO_DATA
+    assert band(None, target=D(10), measured=False) == Band.NO_DATA
