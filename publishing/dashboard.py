@@ -36,6 +36,7 @@ class Section:
     chart: SafeString | None
     tables: list[Table]
     note: str = ""
+    wide: bool = False  # a table too wide to sit beside its chart
 
 
 @dataclass
@@ -195,7 +196,8 @@ def progress_section(rows: list[Row]) -> Section:
         table.title,
         chart,
         [table],
-        _(
+        wide=True,
+        note=_(
             "Counts sum; percentages are recomputed from their numerators and denominators; "
             "cumulative indicators take each unit's latest figure. % of target is counted "
             "from the baseline. A dash is no data, never zero."
