@@ -6,8 +6,9 @@ leave the same audit trail. Reproducible from a seed; the benchmarks build
 their large reports with `demo_figures` too.
 
 Everything is marked: periods carry `demonstration`, user names start with
-"demo-", the civil-society organisation and the responsibilities the demo
-adds are recorded, and `remove_demo_reports` takes all of it away."""
+"demo-", the civil-society organisation, the responsibilities, the regional
+units and the yearly targets the demo adds are recorded, and
+`remove_demo_reports` takes all of it away."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from django.test.utils import override_settings
 from actors.models import Institution, InstitutionKind, ReportingUnit, Role, RoleAssignment
 from nap1325.models import AuditEntry, audit
 from operations.models import ActivityStatus
-from plans.models import IndicatorResponsibility, IndicatorType, Plan
+from places.models import Place
+from plans.models import IndicatorResponsibility, IndicatorTarget, IndicatorType, Plan
 from reporting import actions
 from reporting.content import TOTAL, Expected, expected
 from reporting.entries import ActivityInput, ReportInput, SpendingInput, ValueInput
@@ -175,6 +177,59 @@ def _assign_responsibilities(plan: Plan, rng: random.Random, by: Any) -> None:
     audit("demo.responsibilities", plan, user=by, after={"ids": [r.pk for r in created]})
 
 
+REGIONAL_INSTITUTION = "mpfef"  # its regional directorates report in every region
+
+
+def _regional_units(plan: Plan, by: Any) -> None:
+    """The ministry for women's directorate in each region reports too, so
+    that the dashboards' map has figures (recorded, to be removed)."""
+    institution = Institution.objects.filter(country=plan.country, key=REGIONAL_INSTITUTION).first()
+    if institution is None:
+        return
+    created = [
+        ReportingUnit.objects.create(country=plan.country, institution=institution, place=region)
+        for region in Place.objects.filter(country=plan.country, parent__isnull=True)
+        if not ReportingUnit.objects.filter(institution=institution, place=region).exists()
+    ]
+    if created:
+        audit("demo.units", plan, user=by, after={"ids": [unit.pk for unit in created]})
+
+
+# The share of the way to the target each demonstration target puts the
+# actual at, in turn: behind, on track, on track, above, not started.
+REACHED = [Decimal("0.6"), Decimal("0.9"), Decimal("1.05"), Decimal("1.4"), Decimal("0.5")]
+
+
+def _demo_targets(plan: Plan, years: tuple[int, ...], by: Any) -> None:
+    """Mali's plan sets no yearly targets. For the demonstration, give each
+    measured indicator a target for the demo years, placed so that the
+    status bands all appear (recorded, to be removed)."""
+    from analytics.aggregation import Span, aggregates
+
+    indicators = list(
+        plan.indicators.filter(
+            type__in=[IndicatorType.COUNT, IndicatorType.PERCENTAGE, IndicatorType.CURRENCY]
+        ).order_by("pk")
+    )
+    created = []
+    for year in years:
+        actuals = aggregates(indicators, Span.year(year))
+        for index, indicator in enumerate(indicators):
+            actual, baseline = actuals[indicator.pk].value, indicator.baseline_value or Decimal(0)
+            if actual is None or actual <= baseline or indicator.targets.filter(year=year).exists():
+                continue
+            target = baseline + (actual - baseline) / REACHED[index % len(REACHED)]
+            if indicator.type == IndicatorType.PERCENTAGE:
+                target = min(target, Decimal(100))
+            created.append(
+                IndicatorTarget.objects.create(
+                    indicator=indicator, year=year, value=target.quantize(Decimal(1))
+                )
+            )
+    if created:
+        audit("demo.targets", plan, user=by, after={"ids": [target.pk for target in created]})
+
+
 def _fate(rng: random.Random, open_period: bool) -> str:
     if not open_period:
         return rng.choices(["validated", "submitted", "draft"], [85, 8, 7])[0]
@@ -201,6 +256,7 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
             ReportingUnit.objects.get_or_create(
                 country=plan.country, institution=institution, place=None
             )
+        _regional_units(plan, coordinator)
         periods = [
             period
             for year in years
@@ -237,6 +293,7 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
                 counts[submission.status] += 1
             if not still_open:
                 actions.lock_period(period, by=coordinator)
+        _demo_targets(plan, years, coordinator)
     return DemoReports(len(users), len(periods), counts, values)
 
 
@@ -245,12 +302,14 @@ def remove_demo_reports(plan: Plan) -> None:
         periods = ReportingPeriod.objects.filter(plan=plan, demonstration=True)
         Submission.objects.filter(period__in=periods).delete()
         periods.delete()
-        for entry in AuditEntry.objects.filter(
-            action="demo.responsibilities", object_id=str(plan.uuid)
-        ):
-            IndicatorResponsibility.objects.filter(
-                pk__in=(entry.after or {}).get("ids", [])
-            ).delete()
+        recorded = {
+            "demo.responsibilities": IndicatorResponsibility.objects,
+            "demo.targets": IndicatorTarget.objects,
+            "demo.units": ReportingUnit.objects,
+        }
+        for entry in AuditEntry.objects.filter(action__in=recorded, object_id=str(plan.uuid)):
+            ids = (entry.after or {}).get("ids", [])
+            recorded[entry.action].filter(pk__in=ids).delete()
             entry.delete()
         demo = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
         RoleAssignment.objects.filter(user__in=demo).delete()

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from actors.models import Role
+from actors.models import ReportingUnit, Role
 from plans.models import IndicatorResponsibility, Plan
 from reporting.actions import findings_of
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
@@ -41,6 +41,15 @@ def test_demo_reports(client: Client, mali: Plan) -> None:
         assert not [f for f in findings_of(report) if f.blocking]
     no_data = IndicatorValue.objects.filter(no_data=True).count()
     assert 0 < no_data < IndicatorValue.objects.filter(cell="").count()
+    # Regional directorates report, and measured indicators get yearly targets
+    # spread over every status band, for the dashboards to show something.
+    from analytics.progress import progress_table
+    from plans.models import IndicatorTarget
+
+    regional = ReportingUnit.objects.filter(institution__key="mpfef", place__isnull=False)
+    assert regional.count() == 10 and Submission.objects.filter(unit__in=regional).exists()
+    bands = {row.band for row in progress_table(mali, 2021)}
+    assert {"behind", "on_track", "above"} <= bands
 
     from reporting.reminders import send_reminders
 
@@ -58,4 +67,5 @@ def test_demo_reports(client: Client, mali: Plan) -> None:
     assert not ReportingPeriod.objects.exists() and not Submission.objects.exists()
     assert not User.objects.filter(username__startswith="demo-").exists()
     assert IndicatorResponsibility.objects.count() == responsibilities
+    assert not IndicatorTarget.objects.exists() and not regional.exists()
     assert "demo-banner" not in client.get("/en/").content.decode()
