@@ -25,7 +25,13 @@ from actors.models import Institution, InstitutionKind, ReportingUnit, Role, Rol
 from nap1325.models import AuditEntry, audit
 from operations.models import ActivityStatus
 from places.models import Place
-from plans.models import IndicatorResponsibility, IndicatorTarget, IndicatorType, Plan
+from plans.models import (
+    Direction,
+    IndicatorResponsibility,
+    IndicatorTarget,
+    IndicatorType,
+    Plan,
+)
 from reporting import actions
 from reporting.content import TOTAL, Expected, expected
 from reporting.entries import ActivityInput, ReportInput, SpendingInput, ValueInput
@@ -216,7 +222,12 @@ def _demo_targets(plan: Plan, years: tuple[int, ...], by: Any) -> None:
         actuals = aggregates(indicators, Span.year(year))
         for index, indicator in enumerate(indicators):
             actual, baseline = actuals[indicator.pk].value, indicator.baseline_value or Decimal(0)
-            if actual is None or actual <= baseline or indicator.targets.filter(year=year).exists():
+            if (
+                actual is None
+                or actual <= baseline
+                or indicator.direction == Direction.DECREASE
+                or indicator.targets.filter(year=year).exists()
+            ):
                 continue
             target = baseline + (actual - baseline) / REACHED[index % len(REACHED)]
             if indicator.type == IndicatorType.PERCENTAGE:
