@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import views
+from publishing import briefing_views, report_views, views
 
 urlpatterns = [
     path("plans/<slug:key>/publish/", views.publications, name="publications"),
@@ -20,5 +20,30 @@ urlpatterns = [
         "plans/<slug:key>/dashboard/regions/<str:code>/",
         views.region_dashboard,
         name="region_dashboard",
+    ),
+    path("plans/<slug:key>/reports/<int:year>/", report_views.report_page, name="annual_report"),
+    path(
+        "plans/<slug:key>/reports/<int:year>/annual-report.pdf",
+        report_views.report_file,
+        {"fmt": "pdf"},
+        name="annual_report_pdf",
+    ),
+    path(
+        "plans/<slug:key>/reports/<int:year>/annual-report.docx",
+        report_views.report_file,
+        {"fmt": "docx"},
+        name="annual_report_docx",
+    ),
+    path(
+        "plans/<slug:key>/reports/<int:year>/edit/",
+        report_views.report_edit,
+        name="annual_report_edit",
+    ),
+    path("plans/<slug:key>/iptt.xlsx", briefing_views.iptt, name="iptt"),
+    path("plans/<slug:key>/briefing/", briefing_views.briefing, name="briefing"),
+    path(
+        "plans/<slug:key>/briefing/<int:year>/<int:quarter>/",
+        briefing_views.briefing_quarter,
+        name="briefing_quarter",
     ),
 ]

@@ -79,6 +79,13 @@ RULES: dict[str, tuple[str, str]] = {
     "priority_dashboard": (PUBLIC, "GET"),
     "institution_dashboard": (PUBLIC, "GET"),
     "region_dashboard": (PUBLIC, "GET"),
+    "annual_report": (PRIVATE, "GET"),
+    "annual_report_pdf": (PRIVATE, "GET"),
+    "annual_report_docx": (PRIVATE, "GET"),
+    "annual_report_edit": (TMU, "GET"),
+    "iptt": (PUBLIC, "GET"),
+    "briefing": (PRIVATE, "GET"),
+    "briefing_quarter": (PRIVATE, "GET"),
     "report": (READ_REPORT, "GET"),
     "report_save": (WRITE_REPORT, "POST"),
     "value_history": (READ_REPORT, "GET"),
@@ -163,7 +170,7 @@ def user_for(role: str) -> User | None:
 
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
-    path = path.replace("<int:year>", "2021")
+    path = path.replace("<int:year>", "2021").replace("<int:quarter>", "2")
     if "/rules/<int:pk>/" in path:
         from reporting.models import ValidationRule
 
