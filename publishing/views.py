@@ -110,6 +110,7 @@ def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
             "quarter": quarter,
             "include_submitted": include_submitted,
             "can_include_submitted": may(request.user, "validate_reports"),
+            "report_public": actions.is_published(plan, year, PublicationKind.REPORT),
             "sections": [
                 (section, [(table, rendered(table)) for table in section.tables])
                 for section in board.sections
