@@ -67,6 +67,21 @@ def decimal_format(value: Decimal | float) -> str:
     return shown(Decimal(str(value)))
 
 
+def percent_chart(
+    rows: list[tuple[str, Decimal | None]], title: str, *, no_data_label: str, empty_label: str
+) -> SafeString:
+    """Bars of percentages on a 0–100 scale; over 100 fills the width, its value printed."""
+    return charts.bar_chart(
+        rows,
+        title=title,
+        unit="%",
+        max_value=Decimal(100),
+        number_format=decimal_format,
+        no_data_label=no_data_label,
+        empty_label=empty_label,
+    )
+
+
 def build(
     scope: Scope,
     reading: Reading,
@@ -182,12 +197,9 @@ def progress_section(rows: list[Row]) -> Section:
         )
         if row.progress.target is not None:
             bars.append((f"{indicator.reference} {indicator.title}", row.percent))
-    chart = charts.bar_chart(
+    chart = percent_chart(
         bars,
-        title=_("% of the year's target reached"),
-        unit="%",
-        max_value=Decimal(100),
-        number_format=decimal_format,
+        _("% of the year's target reached"),
         no_data_label=_("No data"),
         empty_label=_("No indicator has a target this year."),
     )
@@ -314,12 +326,9 @@ def execution_sections(scope: Scope, reading: Reading) -> list[Section]:
         total = completion.total
         done.add(_("Whole plan"), total.planned, total.completed, total.ongoing, total.delayed,
                  total.not_started, total.not_reported, total.rate)  # fmt: skip
-    completion_chart = charts.bar_chart(
+    completion_chart = percent_chart(
         bars,
-        title=done.title,
-        unit="%",
-        max_value=Decimal(100),
-        number_format=decimal_format,
+        done.title,
         no_data_label=_("Nothing planned"),
         empty_label=_("No activities scheduled this year."),
     )
@@ -365,12 +374,9 @@ def execution_sections(scope: Scope, reading: Reading) -> list[Section]:
         for stakeholder, execution in money.by_stakeholder:
             by_stakeholder.add(stakeholder.label, *amounts(execution))
         tables += [by_source, by_stakeholder]
-    budget_chart = charts.bar_chart(
+    budget_chart = percent_chart(
         rates,
-        title=_("Spent, in % of the planned budget"),
-        unit="%",
-        max_value=Decimal(100),
-        number_format=decimal_format,
+        _("Spent, in % of the planned budget"),
         no_data_label=_("No budget"),
         empty_label=_("No budget this year."),
     )
