@@ -329,14 +329,10 @@ def progress(plan: Plan, rows: list[Row], narrated: set[int]) -> Section:
         chart = board.chart
         blocks: list[Block] = []
         if any(row.progress.target is not None for row in groups[path]) and chart:
-            blocks.append(Chart(_("% of the year's target reached"), chart))
+            blocks.append(Chart(_("Percent of the year's target reached"), chart))
         blocks.append(table)
         children.append(Section(f"progress-{path or 'mechanism'}", title, 2, blocks))
-    note = _(
-        "Counts sum; percentages are recomputed from their numerators and denominators; "
-        "cumulative indicators take each unit's latest figure. % of target is counted "
-        "from the baseline. A dash is no data, never zero."
-    )
+    note = dashboard.progress_section([]).note
     return Section(
         "progress", _("Progress of every indicator"), blocks=[Text(note)], children=children
     )

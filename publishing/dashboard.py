@@ -172,7 +172,7 @@ def progress_section(rows: list[Row]) -> Section:
             Column(_("Baseline")),
             Column(_("Target")),
             Column(_("Actual")),
-            Column(_("% of target")),
+            Column(_("Percent of target")),
             Column(_("Status"), numeric=False),
             Column(_("Units reporting")),
             Column(_("No data")),
@@ -199,7 +199,7 @@ def progress_section(rows: list[Row]) -> Section:
             bars.append((f"{indicator.reference} {indicator.title}", row.percent))
     chart = percent_chart(
         bars,
-        _("% of the year's target reached"),
+        _("Percent of the year's target reached"),
         no_data_label=_("No data"),
         empty_label=_("No indicator has a target this year."),
     )
@@ -211,8 +211,8 @@ def progress_section(rows: list[Row]) -> Section:
         wide=True,
         note=_(
             "Counts sum; percentages are recomputed from their numerators and denominators; "
-            "cumulative indicators take each unit's latest figure. % of target is counted "
-            "from the baseline. A dash is no data, never zero."
+            "cumulative indicators take each unit's latest figure. The percent of target is "
+            "counted from the baseline. A dash is no data, never zero."
         ),
     )
 
@@ -376,7 +376,7 @@ def execution_sections(scope: Scope, reading: Reading) -> list[Section]:
         tables += [by_source, by_stakeholder]
     budget_chart = percent_chart(
         rates,
-        _("Spent, in % of the planned budget"),
+        _("Spent, in percent of the planned budget"),
         no_data_label=_("No budget"),
         empty_label=_("No budget this year."),
     )

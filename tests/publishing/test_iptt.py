@@ -83,15 +83,15 @@ def read(content: bytes) -> tuple[Any, Table]:
     book = load_workbook(io.BytesIO(content))
     sheet = book.worksheets[0]
     titles, columns = (list(row) for row in sheet.iter_rows(min_row=1, max_row=2, values_only=True))
-    keys = []
+    keys: list[tuple[str, str]] = []
     group = ""
     for index, column in enumerate(columns):
         if index >= 9 and (index - 9) % 3 == 0:
-            group = titles[index] or ""
-        keys.append((group if index >= 9 else "", column))
+            group = str(titles[index] or "")
+        keys.append((group if index >= 9 else "", str(column)))
     table: Table = {}
     for row in sheet.iter_rows(min_row=3, values_only=True):
-        table[row[0], row[2] or ""] = dict(zip(keys, row, strict=True))
+        table[str(row[0]), str(row[2] or "")] = dict(zip(keys, row, strict=True))
     return book, table
 
 
