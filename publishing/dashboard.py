@@ -275,26 +275,49 @@ def map_section(scope: Scope, row: Row) -> Section:
             figure_shown.aggregate.reported,
         )
         values[code] = None if figure_shown.hidden else figure_shown.value
-    has_place_breakdown = any(b.dimension.kind == DimensionKind.PLACE for b in row.breakdowns)
+    place_breakdown = next(
+        (b for b in row.breakdowns if b.dimension.kind == DimensionKind.PLACE), None
+    )
+    tables = [table]
+    level, names = "region", {code: place.name for code, place in regions.items()}
+    if place_breakdown is not None and place_breakdown.dimension.place_level == "cercle":
+        # Figures by cercle: the map draws the cercles, within their regions.
+        level, names, values = "cercle", {}, {}
+        by_cercle = Table(
+            "map_cercles",
+            _("%(indicator)s by cercle") % {"indicator": indicator.reference},
+            [Column(_("Cercle"), numeric=False), Column(_("Value")),
+             Column(_("Units reporting"))],
+        )  # fmt: skip
+        for category in place_breakdown.categories:
+            figure_shown = place_breakdown.shown[category.key]
+            by_cercle.add(
+                category.name,
+                HIDDEN if figure_shown.hidden else figure_shown.value,
+                figure_shown.aggregate.reported,
+            )
+            values[category.key] = None if figure_shown.hidden else figure_shown.value
+            names[category.key] = category.name
+        tables.append(by_cercle)
     chart = None
     if scope.plan.country == "ML":  # the only country whose boundaries ship with the platform
         from publishing import maps
 
         chart = maps.choropleth(
             values,
-            level="region",
+            level="cercle" if level == "cercle" else "region",
             title=f"{indicator.reference} {indicator.title}",
             legend_title=indicator.unit or _("Value"),
             number_format=decimal_format,
             no_data_label=_("No data or suppressed"),
-            names={code: place.name for code, place in regions.items()},
+            names=names,
         )
     note = (
         _("From the indicator's breakdown by place.")
-        if has_place_breakdown
+        if place_breakdown is not None
         else _("From the place of the units that reported.")
     )
-    return Section("map", table.title, chart, [table], note)
+    return Section("map", table.title, chart, tables, note)
 
 
 def execution_sections(scope: Scope, reading: Reading) -> list[Section]:

@@ -174,3 +174,27 @@ def test_the_public_reads_sensitive_figures_for_the_whole_plan_and_year_only(
         get(Client(), "/en/plans/xx-2020-2024/dashboard/?year=2021&quarter=1&format=json").content
     )
     assert meta["quarter"] is None
+
+
+def test_figures_by_cercle_are_drawn_on_a_map_of_the_cercles(mali: Plan) -> None:
+    from types import SimpleNamespace
+
+    from django.core.management import call_command
+
+    from analytics.aggregation import Aggregate
+    from analytics.progress import Band, IndicatorProgress
+    from publishing.dashboard import map_section
+    from publishing.figures import Breakdown, Category, Row, Scope, Shown
+
+    call_command("loadplaces", verbosity=0)
+    indicator = mali.indicators.filter(type="count").first()
+    cercle = SimpleNamespace(kind="place", place_level="cercle", key="cercle", name="Cercle")
+    row = Row(IndicatorProgress(indicator, None, Aggregate(value=D(9)), D(9), None, Band.NO_TARGET))
+    row.breakdowns = [Breakdown(cercle, [Category("ML0101", "Bafoulabé"), Category("ML0102", "Diéma")],
+                                {"ML0101": Shown(Aggregate(value=D(9), reported=1)),
+                                 "ML0102": Shown(Aggregate())})]  # fmt: skip
+    section = map_section(Scope(mali), row)
+    assert [t.key for t in section.tables] == ["map", "map_cercles"]
+    assert section.tables[1].rows == [["Bafoulabé", D(9), 1], ["Diéma", None, 0]]
+    assert section.chart is not None and 'data-code="ML0101"' in section.chart
+    assert "data-outlines" in section.chart  # the regions drawn over the cercles
