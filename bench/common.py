@@ -54,3 +54,57 @@ def median_time(run: Callable[[], object], runs: int) -> float:
         run()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+@contextmanager
+def throwaway_database(name: str = "nap1325_bench") -> Iterator[str]:
+    """A database of the bench's own, never the site's: with a PostgreSQL
+    DATABASE_URL, a database `name` beside it (its role needs CREATEDB),
+    created empty and dropped at the end; else a temporary SQLite file,
+    deleted at the end. DATABASE_URL points to it inside the block (call
+    start_django there); yields its vendor, "postgresql" or "sqlite"."""
+    import os
+    import shutil
+    import tempfile
+    from urllib.parse import urlsplit, urlunsplit
+
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres://", "postgresql://")):
+        tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        try:
+            yield "sqlite"
+        finally:
+            _close_django_connections()
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(given)
+    if parts.path.lstrip("/") == name:
+        raise SystemExit(f"DATABASE_URL names {name}: give the site's database, not the bench's")
+    database = sql.Identifier(name)
+
+    def run(statement: sql.Composed) -> None:
+        # The site's database only serves to connect: nothing is read or written in it.
+        with psycopg.connect(given, autocommit=True) as maintenance:
+            maintenance.execute(statement)
+
+    run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+    run(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(database))
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        yield "postgresql"
+    finally:
+        _close_django_connections()
+        os.environ["DATABASE_URL"] = given
+        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+
+
+def _close_django_connections() -> None:
+    """Let the database go: Django keeps its connections open (CONN_MAX_AGE)."""
+    from django.db import connections
+
+    connections.close_all()
