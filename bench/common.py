@@ -26,10 +26,13 @@ def counted_queries() -> Iterator[list[str]]:
 def start_django() -> None:
     """Set Django up on a throw-away SQLite database (or DATABASE_URL if
     set), migrated, with the test environment (local e-mail, test client)."""
+    import atexit
     import os
+    import shutil
     import tempfile
 
     tmp = tempfile.mkdtemp(prefix="nap1325-bench-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nap1325.settings")
     os.environ.setdefault("DEBUG", "1")
