@@ -41,6 +41,11 @@ RULES: dict[str, frozenset[Role]] = {
     "invite_users": TMU,
     # Making a year's figures or its annual report public; writing the report's sections.
     "publish": TMU,
+    # Governance: meetings, attendance and recommendations; the risk register;
+    # the representation observatory's figures.
+    "record_meetings": TMU,
+    "manage_risks": TMU,
+    "record_observations": TMU,
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reporting",
     "analytics",
     "publishing",
+    "governance",
 ]
 
 MIDDLEWARE = [
