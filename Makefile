@@ -26,6 +26,7 @@ messages: install
 run: messages
 	DEBUG=1 $(MANAGE) migrate --verbosity 0
 	DEBUG=1 $(MANAGE) loadplaces
+	DEBUG=1 $(MANAGE) loadobservatory
 	for plan in $(PLANS); do DEBUG=1 $(MANAGE) loadplan $$plan || exit 1; done
 	if [ "$(DEMO)" = 1 ]; then DEBUG=1 $(MANAGE) demo; else DEBUG=1 $(MANAGE) demo --remove; fi
 	DEBUG=1 $(MANAGE) demo_login

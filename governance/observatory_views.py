@@ -1,0 +1,204 @@
+"""Pages of the representation observatory: the public page with every
+figure and its source, the dataset as CSV or XLSX, and the TMU's form to add
+a figure (the writing is governance.observatory.add_observation)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import fields_for_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actors.permissions import may
+from governance.models import Observation, SeatBody
+from governance.observatory import (
+    BodySummary,
+    add_observation,
+    men_count,
+    summaries,
+    trend_label,
+    when,
+)
+from publishing import charts
+from publishing.tables import Column, Table, csv_response, shown, xlsx_response
+
+
+def percent(value: Decimal) -> str:
+    return shown(Decimal(value))
+
+
+FORM_FIELDS = [
+    "observed_on", "precision", "election", "women", "men", "total", "published_share",
+    "source_title", "source_document", "location", "quote", "note",
+]  # fmt: skip
+
+
+class ObservationForm(forms.Form):
+    """The observation's fields as the model defines them; the checks that
+    make a figure hold together are add_observation's, not the form's."""
+
+    body = forms.ModelChoiceField(
+        SeatBody.objects.order_by("country", "name_fr"), label=gettext_lazy("Body")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label_from_instance = lambda body: body.name  # type: ignore[attr-defined]
+        self.fields.update(
+            fields_for_model(
+                Observation,
+                fields=FORM_FIELDS,
+                widgets={
+                    "observed_on": forms.DateInput(attrs={"type": "date"}),
+                    "quote": forms.Textarea(attrs={"rows": 3}),
+                    "note": forms.Textarea(attrs={"rows": 2}),
+                },
+            )
+        )
+        self.fields["men"].help_text = gettext_lazy("Only if the source states it.")
+        self.fields["published_share"].help_text = gettext_lazy(
+            "The percentage the source prints, if any; the share is computed from the counts."
+        )
+        self.fields["quote"].help_text = gettext_lazy(
+            "The sentence of the source the figure comes from."
+        )
+
+
+def observation_table(rows: list[BodySummary]) -> Table:
+    table = Table(
+        key="observations",
+        title=_("Women's representation"),
+        columns=[
+            Column(_("Country"), numeric=False),
+            Column(_("Body"), numeric=False),
+            Column(_("Body identifier"), numeric=False),
+            Column(_("Date"), numeric=False),
+            Column(_("Date precision"), numeric=False),
+            Column(_("Election"), numeric=False),
+            Column(_("Women")),
+            Column(_("Men")),
+            Column(_("Total")),
+            Column(_("Share of women, computed (%)")),
+            Column(_("Share of women as published (%)")),
+            Column(_("Published share only"), numeric=False),
+            Column(_("Published minus computed (points)")),
+            Column(_("Quota (%)")),
+            Column(_("Source"), numeric=False),
+            Column(_("Source document"), numeric=False),
+            Column(_("Page or section"), numeric=False),
+            Column(_("Quote"), numeric=False),
+            Column(_("Note"), numeric=False),
+        ],
+        note=_("Shares are computed from the counts; where the source gives only a percentage, "
+               "it is kept as published."),
+    )  # fmt: skip
+    for summary in rows:
+        for o in summary.observations:
+            table.add(
+                summary.body.country,
+                summary.body.name,
+                summary.body.key,
+                o.observed_on.isoformat()[: {"year": 4, "month": 7}.get(o.precision, 10)],
+                o.get_precision_display(),
+                o.election,
+                o.women,
+                men_count(o),
+                o.seats,
+                None if o.share_is_published_only else o.share,
+                o.published_share,
+                _("yes") if o.share_is_published_only else _("no"),
+                o.discrepancy,
+                summary.minimum,
+                o.source_title,
+                o.source_document,
+                o.location,
+                o.quote,
+                o.note,
+            )
+    return table
+
+
+def trend_chart(summary: BodySummary) -> str:
+    if len(summary.observations) < 2:
+        return ""
+    categories = [label for label, _share in summary.trend]
+    return charts.column_chart(
+        [(_("Share of women"), [share for _label, share in summary.trend])],
+        title=_("%(body)s: share of women over time") % {"body": summary.body.name},
+        categories=categories,
+        unit="%",
+        number_format=percent,
+        max_value=Decimal(50),
+        target=summary.minimum,
+        target_label=_("Quota") if summary.minimum is not None else "",
+    )
+
+
+def observatory(request: HttpRequest) -> HttpResponse:
+    rows = summaries()
+    bodies = [
+        {
+            "summary": summary,
+            "trend": trend_chart(summary),
+            "latest_when": trend_label(summary.latest) if summary.latest else "",
+            "observations": [
+                {"o": o, "when": when(o), "men": men_count(o), "share": o.share}
+                for o in summary.observations
+            ],
+        }
+        for summary in rows
+    ]
+    overview = charts.bar_chart(
+        [(s.body.name, s.share) for s in rows if s.observations],
+        title=_("Share of women in each body, latest figure"),
+        unit="%",
+        max_value=Decimal(100),
+        number_format=percent,
+        no_data_label=_("share unknown"),
+        empty_label=_("No figure yet."),
+    )
+    return render(
+        request,
+        "governance/observatory/observatory.html",
+        {
+            "bodies": bodies,
+            "overview": overview,
+            "count": sum(len(s.observations) for s in rows),
+            "can_record": may(request.user, "record_observations"),
+        },
+    )
+
+
+def observatory_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    table = observation_table(summaries())
+    if fmt == "csv":
+        return csv_response(table, "observatory")
+    if fmt == "xlsx":
+        return xlsx_response([table], "observatory")
+    raise Http404
+
+
+@login_required
+def observation_add(request: HttpRequest) -> HttpResponse:
+    if not may(request.user, "record_observations"):
+        raise PermissionDenied
+    form = ObservationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        body = values.pop("body")
+        try:
+            add_observation(body, by=request.user, **values)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Figure recorded."))
+            return redirect("observatory")
+    return render(request, "governance/observatory/observation_form.html", {"form": form})
