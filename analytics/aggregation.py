@@ -143,7 +143,8 @@ def _aggregates(
     include_submitted: bool,
     units: QuerySet[ReportingUnit] | None,
 ) -> dict[tuple[int, str], Aggregate]:
-    """Aggregates keyed by (indicator, group), in five queries at most."""
+    """Aggregates keyed by (indicator, group), in five queries at most (one
+    more when governance computes some of the indicators from its records)."""
     rows = figures(indicators, span, cell=cell, include_submitted=include_submitted, units=units)
     grouping = [by] if by else []
     given = rows.filter(no_data=False)
@@ -212,6 +213,13 @@ def _aggregates(
     types = {indicator.pk: indicator.type for indicator in indicators}
     for (indicator_id, _group), result in results.items():
         finish(result, types[indicator_id])
+    if by is None and units is None and cell is not None:
+        # Governance indicators computed from the platform's records (meetings
+        # held…) stand in place of reported figures: one more query at most.
+        from governance.indicators import computed
+
+        for indicator_id, result in computed(indicators, span, cell).items():
+            results[(indicator_id, "")] = result
     return results
 
 

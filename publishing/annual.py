@@ -17,8 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -421,24 +424,66 @@ def execution(scope: Scope, reading: Reading, adopted: bool) -> list[Section]:
 
 
 def governance(plan: Plan, year: int) -> Section:
-    """The bodies that run the plan. Meetings held and recommendations join
-    here, each as a table, once the platform records them."""
+    """The bodies that run the plan; the meetings each held in the year
+    against its schedule (planned meetings not held are missed, counted for
+    the quarters over on the day the report is built); the recommendations
+    due or made in the year, with where each stands."""
+    from governance.meetings import meeting_records
+    from governance.models import Recommendation
+
+    bodies_of_plan = list(plan.bodies.order_by("kind", "name_fr"))
     bodies = Table(
         "bodies",
         _("Bodies that run the plan"),
         [Column(_("Body"), numeric=False), Column(_("Kind"), numeric=False),
          Column(_("Meets"), numeric=False)],
     )  # fmt: skip
-    for body in plan.bodies.order_by("kind", "name_fr"):
-        name = f"{body.name} ({body.acronym})" if body.acronym else body.name
-        bodies.add(name, body.get_kind_display(), body.get_meets_display() or None)
-    blocks: list[Block] = [
-        Text(_("The meetings held and the recommendations made will appear here once they "
-               "are recorded in the platform."))
-    ]  # fmt: skip
-    if bodies.rows:
-        blocks.append(bodies)
+    for body in bodies_of_plan:
+        bodies.add(body_name(body), body.get_kind_display(), body.get_meets_display() or None)
+    meetings = Table(
+        "meetings",
+        _("Meetings held in the year"),
+        [Column(_("Body"), numeric=False), Column(_("Held")), Column(_("Planned")),
+         Column(_("Missed"))],
+        note=_("Planned: one meeting a quarter (or a year) by the body's schedule. Missed: "
+               "quarters over without a meeting."),
+    )  # fmt: skip
+    for record in meeting_records(bodies_of_plan, year, today=timezone.localdate()):
+        if record.planned or record.held:
+            meetings.add(
+                body_name(record.body),
+                record.held,
+                record.planned or None,
+                len(record.missed) if record.planned else None,
+            )
+    recommendations = Table(
+        "recommendations",
+        _("Recommendations"),
+        [Column(_("Recommendation"), numeric=False), Column(_("Owner"), numeric=False),
+         Column(_("Due on"), numeric=False), Column(_("Status"), numeric=False)],
+        note=_("Recommendations due in the year or made at its meetings."),
+    )  # fmt: skip
+    for recommendation in (
+        Recommendation.objects.filter(
+            Q(due_on__year=year) | Q(meeting__held_on__year=year), plan=plan
+        )
+        .select_related("owner")
+        .order_by("due_on", "pk")
+    ):
+        recommendations.add(
+            recommendation.text,
+            recommendation.owner.acronym or recommendation.owner.name,
+            date_format(recommendation.due_on),
+            recommendation.get_status_display(),
+        )
+    blocks: list[Block] = [table for table in (bodies, meetings, recommendations) if table.rows]
+    if not blocks:
+        blocks.append(Text(_("No meeting or recommendation is recorded for this year.")))
     return Section("governance", _("Governance"), blocks=blocks)
+
+
+def body_name(body: Any) -> str:
+    return f"{body.name} ({body.acronym})" if body.acronym else body.name
 
 
 NARRATIVE_FIELDS = ("achievements", "difficulties", "lessons", "recommendations")

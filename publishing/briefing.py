@@ -19,8 +19,9 @@ database, no writes; a fixed number of queries whatever the size of the plan.
   end of the quarter by the schedule's rule (`operations.schedule.is_late`),
   with the status last reported on them in counted reports up to the
   quarter; an activity nobody reported on counts as not started.
-- **Recommendations overdue**: governance is not built yet, see
-  `overdue_recommendations`.
+- **Recommendations overdue**: the plan's recommendations due before the
+  end of the quarter and still open or in progress
+  (`governance.meetings.overdue`).
 
 Reports are read as they stand today: "late" is late on the day the page is
 opened.
@@ -34,6 +35,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from analytics.aggregation import Aggregate, Span, aggregates, counted_statuses
 from analytics.execution import version_in_force
@@ -276,13 +279,28 @@ def overdue_activities(
     return overdue
 
 
+@dataclass
+class OverdueRecommendation:
+    recommendation: Any  # governance.models.Recommendation
+
+    def __str__(self) -> str:
+        r = self.recommendation
+        return _("%(text)s — %(owner)s, due on %(date)s (%(status)s)") % {
+            "text": r.text,
+            "owner": r.owner.acronym or r.owner.name,
+            "date": date_format(r.due_on),
+            "status": r.get_status_display(),
+        }
+
+
 def overdue_recommendations(plan: Plan, year: int, quarter: int) -> list[Any] | None:
-    """The committee's recommendations past their due date at the end of the
-    quarter and not carried out. Hook for governance (meetings,
-    recommendations and their follow-up), a later issue: until it exists
-    this returns None and the briefing says the follow-up is not recorded
-    yet — never an empty list, which would read as "nothing overdue"."""
-    return None
+    """The plan's recommendations past their due date at the end of the
+    quarter and not carried out (open or in progress today; see
+    governance.meetings.overdue)."""
+    from governance.meetings import overdue
+
+    day_after = quarter_end(year, quarter) + timedelta(days=1)
+    return [OverdueRecommendation(r) for r in overdue(plan, day_after)]
 
 
 def briefing(

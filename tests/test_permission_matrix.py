@@ -100,6 +100,27 @@ RULES: dict[str, tuple[str, str]] = {
     "report_workbook": (READ_REPORT, "GET"),
     "report_workbook_upload": (WRITE_REPORT, "GET"),
     "period_workbooks_upload": (TMU, "GET"),
+    "risks": (PRIVATE, "GET"),
+    "risk": (PRIVATE, "GET"),
+    "risk_new": (TMU, "GET"),
+    "risk_edit": (TMU, "GET"),
+    "risk_review": (TMU, "GET"),
+    "risk_close": (TMU, "POST"),
+    "risk_reopen": (TMU, "POST"),
+    "observatory": (PUBLIC, "GET"),
+    "observatory_csv": (PUBLIC, "GET"),
+    "observatory_xlsx": (PUBLIC, "GET"),
+    "observatory_add": (TMU, "GET"),
+    "meetings": (PUBLIC, "GET"),
+    "meeting": (PUBLIC, "GET"),
+    "meeting_new": (TMU, "GET"),
+    "meeting_edit": (TMU, "GET"),
+    "meeting_minutes": (PRIVATE, "GET"),
+    "recommendations": (PUBLIC, "GET"),
+    "recommendation": (PUBLIC, "GET"),
+    "recommendation_new": (TMU, "GET"),
+    "recommendation_update": (TMU, "POST"),
+    "recommendation_evidence": (PRIVATE, "GET"),
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "password_reset": (ACCOUNT, "GET"),
@@ -183,6 +204,8 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
         path = path.replace("<uuid:uuid>", str(report.uuid))
         path = path.replace("<uuid:value>", str(report.values.get().uuid))
         path = path.replace("<uuid:file>", str(report.evidence.get().uuid))
+    if "<uuid:meeting>" in path or "<uuid:recommendation>" in path:
+        path = governance_path(path, world)
     if "<str:code>" in path:
         from places.models import Place
 
@@ -213,6 +236,14 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
         elif "institutions/" in path:
             institution = Institution.objects.get(country="XX", key="mwa")
             path = path.replace("<uuid:uuid>", str(institution.uuid))
+        elif "/risks/" in path:
+            from governance.models import Risk
+
+            risk = Risk.objects.get_or_create(
+                plan=world["plan"], description_en="Risk", category="security",
+                defaults={"likelihood": 3, "impact": 4},
+            )[0]  # fmt: skip
+            path = path.replace("<uuid:uuid>", str(risk.uuid))
         elif "/elements/" in path:
             path = path.replace("<uuid:uuid>", str(world["plan"].elements.first().uuid))
         elif "/indicators/" in path:
@@ -225,6 +256,40 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
         else:
             path = path.replace("<uuid:uuid>", values["uuid"])
     return path.replace("/fr/", "/en/", 1)
+
+
+def governance_path(path: str, world: dict[str, Any]) -> str:
+    """A meeting of a body of the plan with its minutes file, and a
+    recommendation with a follow-up that has evidence."""
+    from django.core.files.base import ContentFile
+
+    from actors.models import Body, BodyMembership
+    from governance.models import Meeting, Recommendation, RecommendationUpdate
+
+    body = Body.objects.get_or_create(
+        country="XX", key="committee", kind="monitoring_committee",
+        defaults={"name_fr": "Comité", "name_en": "Committee", "meets": "quarterly"},
+    )[0]  # fmt: skip
+    world["plan"].bodies.add(body)
+    mwa = Institution.objects.get(country="XX", key="mwa")
+    BodyMembership.objects.get_or_create(body=body, institution=mwa)
+    meeting = Meeting.objects.filter(body=body).first()
+    if meeting is None:
+        meeting = Meeting(body=body, held_on=date(2021, 3, 10))
+        meeting.minutes_file.save("minutes.txt", ContentFile(b"minutes"), save=False)
+        meeting.save()
+    recommendation = Recommendation.objects.get_or_create(
+        plan=world["plan"], source="meeting", meeting=meeting, text_en="Meet",
+        owner=mwa, due_on=date(2021, 6, 30),
+    )[0]  # fmt: skip
+    update = recommendation.updates.first()
+    if update is None:
+        update = RecommendationUpdate(recommendation=recommendation, status="open", note="n")
+        update.evidence.save("evidence.txt", ContentFile(b"evidence"), save=False)
+        update.save()
+    path = path.replace("<uuid:meeting>", str(meeting.uuid))
+    path = path.replace("<uuid:recommendation>", str(recommendation.uuid))
+    return path.replace("<int:update>", str(update.pk))
 
 
 def a_report(world: dict[str, Any]) -> Any:
@@ -265,6 +330,7 @@ def post_data(name: str, world: dict[str, Any]) -> dict[str, Any]:
         },
         "set_language": {"language": "en", "next": "/en/"},
         "publish": {"year": "2021", "kind": "data"},
+        "recommendation_update": {"status": "in_progress", "note": "Started."},
     }.get(name, {})  # fmt: skip
 
 
