@@ -276,18 +276,21 @@ def aggregates_by(
     return grouped
 
 
-def combined(parts: list[Aggregate], type: str) -> Aggregate:
+def combined(parts: list[Aggregate], type: str, *, other_units: bool = False) -> Aggregate:
     """The aggregate of several disjoint cells (e.g. every cell of one sex):
-    sums of values, numerators and denominators, the percentage recomputed."""
+    sums of values, numerators and denominators, the percentage recomputed.
+    The parts' units are the same units (cells of one breakdown: the counts
+    of units are the largest part's), or with `other_units` different ones
+    (places: the counts add up)."""
     total = Aggregate()
     for part in parts:
         for name in ("value", "numerator", "denominator"):
             number = getattr(part, name)
             if number is not None:
                 setattr(total, name, (getattr(total, name) or 0) + number)
-        total.reported = max(total.reported, part.reported)
-        total.no_data = max(total.no_data, part.no_data)
-        total.expected = max(total.expected, part.expected)
+        for name in ("reported", "no_data", "expected"):
+            mine, theirs = getattr(total, name), getattr(part, name)
+            setattr(total, name, mine + theirs if other_units else max(mine, theirs))
     finish(total, type)
     return total
 

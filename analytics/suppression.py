@@ -38,10 +38,13 @@ def suppressed(
     *,
     minimum: int | None = None,
     also: set[K] | frozenset[K] = frozenset(),
+    fixed: set[K] | frozenset[K] = frozenset(),
 ) -> set[K]:
     """The cells to hide: `values` maps each cell to its count; `sums` lists
     (total, parts) where the parts add up to the total; `also` names cells
-    hidden for another reason (a percentage's small denominator)."""
+    hidden for another reason (a percentage's small denominator); `fixed`
+    names cells another public output already shows, never chosen to hide
+    (hiding them here would protect nothing)."""
     minimum = threshold() if minimum is None else minimum
     hidden = {key for key, value in values.items() if value is not None and 0 < value < minimum}
     hidden |= set(also) & set(values)
@@ -53,12 +56,16 @@ def suppressed(
             if sum(key in hidden for key in members) != 1:
                 continue
             candidates = sorted(
-                (key for key in parts if key in values and key not in hidden and values[key]),
+                (
+                    key
+                    for key in parts
+                    if key in values and key not in hidden and key not in fixed and values[key]
+                ),
                 key=lambda key: values[key] or 0,
             )
             if candidates:
                 hidden.add(candidates[0])
-            elif total not in hidden and values.get(total) is not None:
+            elif total not in hidden and total not in fixed and values.get(total) is not None:
                 hidden.add(total)
             else:
                 continue

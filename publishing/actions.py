@@ -39,6 +39,10 @@ def publish(plan: Plan, year: int, kind: str, *, by: Any) -> Publication:
     """Make a year's validated figures (or its annual report) public; doing
     it twice changes nothing."""
     _check(plan, year, kind, by)
+    if kind == PublicationKind.REPORT and not is_published(plan, year):
+        raise ValidationError(
+            _("Publish the figures of %(year)s before its annual report.") % {"year": year}
+        )
     publication, created = Publication.objects.get_or_create(
         plan=plan, year=year, kind=kind, defaults={"published_by": by}
     )
@@ -51,11 +55,13 @@ def publish(plan: Plan, year: int, kind: str, *, by: Any) -> Publication:
 @transaction.atomic
 def unpublish(plan: Plan, year: int, kind: str, *, by: Any) -> None:
     _check(plan, year, kind, by)
+    # Without its figures, the year's report is withdrawn too.
+    kinds = [kind] if kind == PublicationKind.REPORT else list(PublicationKind.values)
     for publication in Publication.objects.select_for_update().filter(
-        plan=plan, year=year, kind=kind
+        plan=plan, year=year, kind__in=kinds
     ):
-        audit("unpublish", publication, user=by, before={"year": year, "kind": kind},
-              summary=f"{plan.key} {year} {kind}")  # fmt: skip
+        audit("unpublish", publication, user=by, before={"year": year, "kind": publication.kind},
+              summary=f"{plan.key} {year} {publication.kind}")  # fmt: skip
         publication.delete()
 
 

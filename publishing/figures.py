@@ -91,7 +91,12 @@ class Scope:
         if self.institution:
             return ReportingUnit.objects.filter(institution=self.institution)
         if self.region:
-            return ReportingUnit.objects.filter(Q(place=self.region) | Q(place__parent=self.region))
+            # Units in the region, in one of its cercles or in one of their communes.
+            return ReportingUnit.objects.filter(
+                Q(place=self.region)
+                | Q(place__parent=self.region)
+                | Q(place__parent__parent=self.region)
+            )
         return None
 
 
@@ -284,15 +289,27 @@ def places_of(
         if breakdown.dimension.kind == DimensionKind.PLACE:
             members: dict[str, list[Aggregate]] = defaultdict(list)
             for code, shown in breakdown.shown.items():
-                region = parents.get(code) or code
+                region = region_of(code, parents)
                 members[region].append(shown.aggregate)
                 row.place_parts[region].append(f"{breakdown.dimension.key}:{code}")
             return {code: Shown(combined(parts, indicator.type)) for code, parts in members.items()}
     regions: dict[str, list[Aggregate]] = defaultdict(list)
     for code, aggregate in by_unit_place.items():
         if code:
-            regions[parents.get(code) or code].append(aggregate)
-    return {code: Shown(combined(parts, indicator.type)) for code, parts in regions.items()}
+            regions[region_of(code, parents)].append(aggregate)
+    return {
+        code: Shown(combined(parts, indicator.type, other_units=True))
+        for code, parts in regions.items()
+    }
+
+
+def region_of(code: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level place (region) a place lies in, however deep."""
+    seen = {code}
+    while (parent := parents.get(code)) and parent not in seen:
+        seen.add(parent)
+        code = parent
+    return code
 
 
 def protect(row: Row) -> None:

@@ -240,7 +240,10 @@ def protect_track(track: Track) -> None:
                         sums.append((to_date[q], [to_date[q - 1], alone[q]]))
             if track.plan is not None:
                 sums.append((((PLAN,), line), [((YEAR, year), line) for year in track.plan_years]))
-    hidden = suppressed(values, sums, minimum=minimum, also=hidden_before)
+    # The public dashboards and the annual report show the years' figures:
+    # hiding one of them here would not hide it, so the search goes elsewhere.
+    shown_elsewhere = {key for key in values if key[0][0] == YEAR and key not in hidden_before}
+    hidden = suppressed(values, sums, minimum=minimum, also=hidden_before, fixed=shown_elsewhere)
     for reading, row in track.readings():
         row.hidden = (reading, TOTAL_KEY) in hidden
         for breakdown in row.breakdowns:

@@ -68,7 +68,9 @@ def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
     context.update(choices(plan))
     if not years:
         return render(request, "publishing/dashboard.html", context)
-    default = min(max(timezone.localdate().year - 1, years[0]), years[-1])
+    # Last year if it is offered, else the latest offered before this year.
+    this_year = timezone.localdate().year
+    default = max((y for y in years if y < this_year), default=years[0])
     year = number(request, "year", years) or default
     # The public reads whole years: two years to date, one quarter apart,
     # would give a suppressed quarter of a sensitive indicator by subtraction.

@@ -58,3 +58,12 @@ def test_secondary_suppression_cascades_across_a_two_way_table() -> None:
 @override_settings(SUPPRESSION_THRESHOLD=10)
 def test_the_threshold_is_a_setting() -> None:
     assert suppressed({"a": D(9), "b": D(10)}) == {"a"}
+
+
+def test_cells_shown_elsewhere_are_never_the_ones_chosen() -> None:
+    # Year 1 is 3 (hidden), year 2 is 10 and shown on the dashboards: hiding
+    # year 2 in this table would protect nothing, so the plan to date goes.
+    values = {"plan": D(13), "y1": D(3), "y2": D(10)}
+    sums = [("plan", ["y1", "y2"])]
+    assert suppressed(values, sums) == {"y1", "y2"}
+    assert suppressed(values, sums, fixed={"y2"}) == {"y1", "plan"}

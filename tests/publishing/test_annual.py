@@ -265,6 +265,7 @@ def test_the_public_reads_the_report_once_it_is_published(world: dict[str, Any])
     reader.force_login(oumar)
     response = reader.get(page)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    publish(world["plan"], 2021, "data", by=world["tmu"])  # a report needs its figures
     publish(world["plan"], 2021, "report", by=world["tmu"])
     html = anonymous.get(page).content.decode()
     assert "Annual national report 2021" in html and "Meetings held" in html

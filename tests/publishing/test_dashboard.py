@@ -198,3 +198,22 @@ def test_figures_by_cercle_are_drawn_on_a_map_of_the_cercles(mali: Plan) -> None
     assert section.tables[1].rows == [["Bafoulabé", D(9), 1], ["Diéma", None, 0]]
     assert section.chart is not None and 'data-code="ML0101"' in section.chart
     assert "data-outlines" in section.chart  # the regions drawn over the cercles
+
+
+def test_a_report_is_public_only_with_its_year_s_figures(world: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+
+    from publishing.actions import unpublish
+
+    with pytest.raises(ValidationError):
+        publish(world["plan"], 2021, "report", by=world["tmu"])
+    publish(world["plan"], 2021, "data", by=world["tmu"])
+    publish(world["plan"], 2021, "report", by=world["tmu"])
+    unpublish(world["plan"], 2021, "data", by=world["tmu"])
+    assert not world["plan"].publications.exists()  # the report went with its figures
+
+
+def test_the_public_default_year_is_a_published_one(world: dict[str, Any]) -> None:
+    publish(world["plan"], 2021, "data", by=world["tmu"])
+    meta = json.loads(get(Client(), "/en/plans/xx-2020-2024/dashboard/?format=json").content)
+    assert meta["year"] == 2021

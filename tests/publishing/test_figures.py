@@ -90,3 +90,27 @@ def test_other_indicators_are_never_suppressed(world: dict[str, Any]) -> None:
     )
     IndicatorValue.objects.create(submission=report, indicator=meetings, value=D(2))
     assert figures_of(world, "C1", public=True).number == 2
+
+
+def test_a_region_counts_the_units_of_all_its_places(world: dict[str, Any]) -> None:
+    from publishing.figures import region_of
+
+    north = world["regions"]["XX-N"]
+    cercle = Place.objects.create(
+        country="XX", code="XX-N1", level="cercle", name_fr="c", name_en="c", parent=north
+    )
+    commune = Place.objects.create(
+        country="XX", code="XX-N1a", level="commune", name_fr="a", name_en="a", parent=cercle
+    )
+    assert region_of("XX-N1a", {"XX-N1a": "XX-N1", "XX-N1": "XX-N", "XX-N": None}) == "XX-N"
+    meetings = Indicator.objects.get(plan=world["plan"], key="C1")
+    mwa = world["unit"].institution
+    for place, held in ((cercle, 2), (commune, 5)):
+        unit = ReportingUnit.objects.create(country="XX", institution=mwa, place=place)
+        report = Submission.objects.create(period=world["period"], unit=unit, status="validated")
+        IndicatorValue.objects.create(submission=report, indicator=meetings, value=D(held))
+    row = figures_of(world, "C1", public=False)
+    assert row.places["XX-N"].value == 7
+    assert (row.places["XX-N"].aggregate.reported, row.places["XX-N"].aggregate.expected) == (2, 2)
+    region = figures(Scope(world["plan"], region=north), Reading(2022))
+    assert next(r for r in region if r.indicator.key == "C1").number == 7
