@@ -213,13 +213,16 @@ def _aggregates(
     types = {indicator.pk: indicator.type for indicator in indicators}
     for (indicator_id, _group), result in results.items():
         finish(result, types[indicator_id])
-    if by is None and units is None and cell is not None:
+    if units is None and ((by is None and cell is not None) or by == BY_CELL):
         # Governance indicators computed from the platform's records (meetings
-        # held…) stand in place of reported figures: one more query at most.
-        from governance.indicators import computed
+        # held…) stand in place of reported figures, in the total and in the
+        # breakdown cells alike: one more query per cell at most.
+        from governance.indicators import computed, computed_cells
 
-        for indicator_id, result in computed(indicators, span, cell).items():
-            results[(indicator_id, "")] = result
+        cells = computed_cells(indicators) if by == BY_CELL else [cell or TOTAL]
+        for one in cells:
+            for indicator_id, result in computed(indicators, span, one).items():
+                results[(indicator_id, one if by == BY_CELL else "")] = result
     return results
 
 

@@ -65,6 +65,15 @@ def is_computed(indicator: Indicator) -> bool:
     return indicator.key in REGISTRY and indicator.type == IndicatorType.COUNT
 
 
+def computed_cells(indicators: list[Indicator]) -> list[str]:
+    """The cells (the total first) that the computed indicators among
+    `indicators` have; none when there is no computed indicator."""
+    entries = [REGISTRY[i.key] for i in indicators if is_computed(i)]
+    if not entries:
+        return []
+    return [TOTAL, *sorted({cell for entry in entries for cell in entry.cells})]
+
+
 def computed(indicators: list[Indicator], span: Span, cell: str) -> dict[int, Aggregate]:
     """The aggregates of the computed indicators among `indicators` for one
     cell, in one query whatever their number. An indicator whose cell the

@@ -383,3 +383,17 @@ def test_the_indicator_costs_one_query_more(
     with django_assert_max_num_queries(6):
         results = aggregates(indicators, Span.year(2021))
     assert results[mali.indicators.get(key="coordination.I1").pk].value == 1
+
+
+def test_the_breakdown_by_committee_reads_the_records_too(
+    mali: Plan, nmc: Body, sc: Body, alice: Any
+) -> None:
+    from analytics.aggregation import BY_CELL, aggregates_by
+
+    for body, day in [(nmc, Q1_2021), (nmc, date(2021, 5, 5)), (sc, date(2021, 5, 6))]:
+        record_meeting(mali, MeetingInput(body, day), by=alice)
+    indicator = mali.indicators.get(key="coordination.I1")
+    cells = aggregates_by([indicator], Span.year(2021), BY_CELL)[indicator.pk]
+    assert cells[""].value == 3
+    assert cells["committee:committee-monitoring"].value == 2
+    assert cells["committee:committee-steering"].value == 1
