@@ -15,7 +15,7 @@ from analytics.execution import activity_completion, budget_execution
 from analytics.progress import Band
 from plans.models import DimensionKind, FrameworkElement, IndicatorType
 from publishing import charts
-from publishing.figures import SUPPRESSED, Reading, Row, Scope, band_counts, figures, regions_of
+from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures, regions_of
 from publishing.tables import HIDDEN, Column, Table, Value, shown
 
 BAND_COLOURS = {
@@ -122,8 +122,6 @@ def status_section(scope: Scope, rows: list[Row]) -> Section:
         parts = element.sort_path.split(".") if element else []
         path = ".".join(parts[: depth + 1]) if len(parts) > depth else ""
         groups.setdefault(path, dict.fromkeys(keys, 0))[row.band] += 1
-    if scope.element is None:
-        groups = band_counts(rows)
     elements = {
         e.sort_path: e
         for e in FrameworkElement.objects.filter(plan=scope.plan, sort_path__in=list(groups))

@@ -34,7 +34,7 @@ from analytics.aggregation import (
     aggregates_by,
     combined,
 )
-from analytics.progress import Band, IndicatorProgress, progress_rows
+from analytics.progress import IndicatorProgress, progress_rows
 from analytics.suppression import suppressed, threshold
 from places.models import Place
 from plans.models import (
@@ -362,18 +362,6 @@ def protect(row: Row) -> None:
             shown.hidden = f"{breakdown.dimension.key}:{key}" in hidden
     for code, shown in row.places.items():
         shown.hidden = f"place:{code}" in hidden
-
-
-def band_counts(rows: list[Row]) -> dict[str, dict[str, int]]:
-    """Per top-level element's sort path ("" for anchor indicators), how
-    many indicators fall in each band; suppressed ones counted apart."""
-    counts: dict[str, dict[str, int]] = {}
-    keys = [b.value for b in Band] + [SUPPRESSED]
-    for row in rows:
-        element = row.indicator.element
-        root = element.sort_path.split(".")[0] if element else ""
-        counts.setdefault(root, dict.fromkeys(keys, 0))[row.band] += 1
-    return counts
 
 
 __all__ = ["TOTAL", "Reading", "Row", "Scope", "Shown", "figures"]
