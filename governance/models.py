@@ -268,6 +268,9 @@ class SeatBody(models.Model):
     quota = models.ForeignKey(
         Quota, on_delete=models.PROTECT, null=True, blank=True, related_name="bodies"
     )
+    # The keys of the plan indicators this body's figures feed (a share of
+    # women), in any plan of the country: governance.indicators.
+    indicators = models.JSONField(_("indicators fed"), default=list, blank=True)
 
     name = Localized("name")
 

@@ -37,6 +37,7 @@ FORMAT_VERSION = 1
 HALF_POINT = Decimal("0.5")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 COUNTS = ("women", "men", "total")
+FED = re.compile(r"^[-a-z0-9_]+:\S+$")  # "plan:indicator"
 
 
 # --- checking one figure -------------------------------------------------------
@@ -326,11 +327,21 @@ class _Reader:
                 self.error(
                     "bodies", index, "quota", _("no quota “%(id)s” in this file") % {"id": quota}
                 )
+            indicators = item.get("indicators") or []
+            if not isinstance(indicators, list) or not all(
+                isinstance(key, str) and FED.fullmatch(key) for key in indicators
+            ):
+                self.error(
+                    "bodies", index, "indicators",
+                    _("a list of “plan:indicator” identifiers is expected"),
+                )  # fmt: skip
+                indicators = []
             bodies[key] = {
                 "name_fr": str(name.get("fr") or name.get("en") or ""),
                 "name_en": str(name.get("en") or name.get("fr") or ""),
                 "kind": kind,
                 "quota": quota,
+                "indicators": indicators,
             }
         return bodies
 

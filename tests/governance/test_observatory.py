@@ -184,6 +184,7 @@ def broken(tmp_path: Path) -> Path:
     data["observations"][6]["women"] = 1500  # more than 1447 candidates
     data["observations"][9]["date"] = (date.today() + timedelta(days=400)).isoformat()
     data["observations"][10]["body"] = "nobody"
+    data["bodies"][2]["indicators"] = ["P1.R1.O1.I1"]  # the plan is missing
     path = tmp_path / "broken.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -192,9 +193,10 @@ def broken(tmp_path: Path) -> Path:
 def test_a_broken_file_writes_nothing_and_says_where(db: Any, tmp_path: Path) -> None:
     path = broken(tmp_path)
     stderr = StringIO()
-    with pytest.raises(CommandError, match="3 error"):
+    with pytest.raises(CommandError, match="4 error"):
         call_command("loadobservatory", str(path), language="en", stderr=stderr)
     errors = stderr.getvalue()
+    assert "bodies[2].indicators: a list of “plan:indicator” identifiers is expected" in errors
     assert "broken.yaml: observations[6].women: 1500 women is more than the total of 1447" in errors
     assert "observations[9].date: the date" in errors and "in the future" in errors
     assert "observations[10].body: no body “nobody” in this file" in errors
