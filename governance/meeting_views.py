@@ -335,6 +335,7 @@ def follow_up(request: HttpRequest, key: str) -> HttpResponse:
         {
             "plan": plan,
             "overdue": overdue,
+            "implementation": actions.implementation(plan, on=today),
             "recommendations": rows,
             "statuses": RecommendationStatus.choices,
             "status": status,

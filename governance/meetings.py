@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -453,3 +454,51 @@ def overdue(plan: Plan, on: date) -> QuerySet[Recommendation]:
         .select_related("owner", "meeting__body")
         .order_by("due_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """Where the recommendations due in a year stand."""
+
+    year: int
+    due: int
+    done: int
+    in_progress: int
+    open: int
+    dropped: int
+    overdue: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Done ÷ due, the dropped left out, in %; None with nothing to do."""
+        to_do = self.due - self.dropped
+        return (Decimal(self.done) * 100 / to_do).quantize(Decimal("0.1")) if to_do else None
+
+
+def implementation(plan: Plan, *, on: date, year: int | None = None) -> list[Implementation]:
+    """Recommendations implemented, by the year they are due (one query):
+    the share done of those not dropped, and those overdue on `on`."""
+    rows = plan.recommendations.all()
+    if year is not None:
+        rows = rows.filter(due_on__year=year)
+    return [
+        Implementation(
+            year=row["due_on__year"],
+            due=row["due"],
+            done=row["n_done"],
+            in_progress=row["n_in_progress"],
+            open=row["n_open"],
+            dropped=row["n_dropped"],
+            overdue=row["overdue"],
+        )
+        for row in rows.values("due_on__year")
+        .annotate(
+            due=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=on, status__in=PENDING)),
+            n_done=Count("pk", filter=Q(status=RecommendationStatus.DONE)),
+            n_in_progress=Count("pk", filter=Q(status=RecommendationStatus.IN_PROGRESS)),
+            n_open=Count("pk", filter=Q(status=RecommendationStatus.OPEN)),
+            n_dropped=Count("pk", filter=Q(status=RecommendationStatus.DROPPED)),
+        )
+        .order_by("due_on__year")
+    ]

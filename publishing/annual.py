@@ -428,7 +428,7 @@ def governance(plan: Plan, year: int) -> Section:
     against its schedule (planned meetings not held are missed, counted for
     the quarters over on the day the report is built); the recommendations
     due or made in the year, with where each stands."""
-    from governance.meetings import meeting_records
+    from governance.meetings import implementation, meeting_records
     from governance.models import Recommendation
 
     bodies_of_plan = list(plan.bodies.order_by("kind", "name_fr"))
@@ -476,7 +476,20 @@ def governance(plan: Plan, year: int) -> Section:
             date_format(recommendation.due_on),
             recommendation.get_status_display(),
         )
-    blocks: list[Block] = [table for table in (bodies, meetings, recommendations) if table.rows]
+    implemented = Table(
+        "implementation",
+        _("Recommendations implemented"),
+        [Column(_("Due")), Column(_("Done")), Column(_("In progress")), Column(_("Open")),
+         Column(_("Dropped")), Column(_("Overdue")), Column(_("Implemented (%)"))],
+        note=_("Implemented: done out of those due in the year, the dropped ones left out."),
+    )  # fmt: skip
+    for row in implementation(plan, on=timezone.localdate(), year=year):
+        implemented.add(
+            row.due, row.done, row.in_progress, row.open, row.dropped, row.overdue, row.rate
+        )
+    blocks: list[Block] = [
+        table for table in (bodies, meetings, recommendations, implemented) if table.rows
+    ]
     if not blocks:
         blocks.append(Text(_("No meeting or recommendation is recorded for this year.")))
     return Section("governance", _("Governance"), blocks=blocks)

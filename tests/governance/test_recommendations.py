@@ -19,6 +19,7 @@ from governance.meetings import (
     MeetingInput,
     RecommendationInput,
     add_recommendation,
+    implementation,
     overdue,
     record_meeting,
     update_recommendation,
@@ -218,3 +219,24 @@ def test_the_annual_report_lists_meetings_held_and_missed_and_recommendations(
     [row] = tables["recommendations"].rows
     assert row[0] == "Publier le rapport"
     assert row[3] == "Open"
+    # due 1, done 0, in progress 0, open 1, dropped 0, overdue 1, 0 % implemented
+    assert tables["implementation"].rows == [[1, 0, 0, 1, 0, 1, 0]]
+
+
+def test_recommendations_implemented_by_year_due(
+    mali: Plan, meeting: Meeting, mj: Institution, alice: Any
+) -> None:
+    made = [recommend(mali, meeting, mj, alice, text_fr=f"R{n}") for n in range(5)]
+    recommend(mali, meeting, mj, alice, text_fr="2022", due_on=date(2022, 3, 31))
+    update_recommendation(made[0], status="done", note="fait", by=alice)
+    update_recommendation(made[1], status="done", note="fait", by=alice)
+    update_recommendation(made[2], status="in_progress", note="en cours", by=alice)
+    update_recommendation(made[3], status="dropped", note="abandonnée", by=alice)
+    rows = implementation(mali, on=date(2021, 12, 1))
+    assert [(r.year, r.due, r.done, r.in_progress, r.open, r.dropped, r.overdue) for r in rows] == [
+        (2021, 5, 2, 1, 1, 1, 2), (2022, 1, 0, 0, 1, 0, 0),
+    ]  # fmt: skip
+    assert [r.rate for r in rows] == [50, 0]  # 2 done of 4 not dropped; 0 of 1
+    page = as_user(alice).get(reverse("recommendations", args=[mali.key])).content.decode()
+    section = page[page.index('id="implementation"') : page.index('id="all"')]
+    assert ">2021<" in section and ">50<" in section
