@@ -7,7 +7,8 @@ their large reports with `demo_figures` too.
 
 Everything is marked: periods carry `demonstration`, user names start with
 "demo-", the civil-society organisation, the responsibilities, the regional
-units and the yearly targets the demo adds are recorded, and
+units, the yearly targets and the governance records (meetings,
+recommendations, risks: governance.demo) the demo adds are recorded, and
 `remove_demo_reports` takes all of it away."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from actors.models import Institution, InstitutionKind, ReportingUnit, Role, RoleAssignment
+from governance.demo import make_demo_governance, remove_demo_governance
 from nap1325.models import AuditEntry, audit
 from operations.models import ActivityStatus
 from places.models import Place
@@ -305,11 +307,13 @@ def make_demo_reports(plan: Plan, *, years: tuple[int, ...] = (), seed: int = 13
             if not still_open:
                 actions.lock_period(period, by=coordinator)
         _demo_targets(plan, years, coordinator)
+        make_demo_governance(plan, years, by=coordinator)
     return DemoReports(len(users), len(periods), counts, values)
 
 
 def remove_demo_reports(plan: Plan) -> None:
     with transaction.atomic():
+        remove_demo_governance(plan)
         periods = ReportingPeriod.objects.filter(plan=plan, demonstration=True)
         Submission.objects.filter(period__in=periods).delete()
         periods.delete()

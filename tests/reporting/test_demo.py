@@ -4,6 +4,7 @@ every state, written through the real actions, marked, and removable."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -51,6 +52,22 @@ def test_demo_reports(client: Client, mali: Plan) -> None:
     bands = {row.band for row in progress_table(mali, 2021)}
     assert {"behind", "on_track", "above"} <= bands
 
+    # Governance: the NMC met in every quarter but one (missed), the steering
+    # committee once a year; recommendations in every state; four risks.
+    from analytics.aggregation import Span, aggregate
+    from governance.meetings import missed_meetings, overdue
+    from governance.models import Meeting, Recommendation, Risk, RiskReview
+
+    nmc = mali.bodies.get(kind="monitoring_committee")
+    assert Meeting.objects.filter(body=nmc, held_on__year=2022).count() == 3
+    assert len(missed_meetings(nmc, 2022)) == 1 and not missed_meetings(nmc, 2021)
+    meetings_held = mali.indicators.get(key="coordination.I1")
+    assert aggregate(meetings_held, Span.year(2021)).value == 5  # 4 NMC + 1 steering
+    statuses = set(Recommendation.objects.values_list("status", flat=True))
+    assert statuses == {"open", "in_progress", "done", "dropped"}
+    assert overdue(mali, date(2022, 1, 1)).count() == 2  # open and in progress
+    assert Risk.objects.count() == 4 and RiskReview.objects.count() == 5
+
     from reporting.reminders import send_reminders
 
     assert send_reminders(dry_run=True).sent == []  # nobody is reminded of fictitious reports
@@ -68,4 +85,6 @@ def test_demo_reports(client: Client, mali: Plan) -> None:
     assert not User.objects.filter(username__startswith="demo-").exists()
     assert IndicatorResponsibility.objects.count() == responsibilities
     assert not IndicatorTarget.objects.exists() and not regional.exists()
+    assert not Meeting.objects.exists() and not Recommendation.objects.exists()
+    assert not Risk.objects.exists()
     assert "demo-banner" not in client.get("/en/").content.decode()
