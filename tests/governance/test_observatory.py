@@ -136,6 +136,9 @@ def test_the_page_in_french(seeded: None, client: Client) -> None:
     page = client.get("/fr/observatory/").content.decode()
     assert '<html lang="fr"' in page
     assert "Assemblée nationale" in page and "29,4 %" in page
+    # The quota's legal basis and the indicators a body feeds, in French.
+    assert "Loi n° 2015-052 du 18 décembre 2015" in page
+    assert "Ses effectifs alimentent les indicateurs du plan ml-2019-2023:P1.R3.O1.I1" in page
 
 
 def test_the_page_without_data(db: Any, client: Client) -> None:
