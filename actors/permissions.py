@@ -46,6 +46,8 @@ RULES: dict[str, frozenset[Role]] = {
     "record_meetings": TMU,
     "manage_risks": TMU,
     "record_observations": TMU,
+    # The map: loading boundaries and recording reforms (split, merge, rename).
+    "manage_places": frozenset({Role.ADMINISTRATOR, Role.TMU_COORDINATOR}),
 }
 
 

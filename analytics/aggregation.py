@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Windo
 from django.db.models.functions import RowNumber
 
 from actors.models import ReportingUnit
+from operations.schedule import quarter_end
+from places.geography import open_between
 from plans.models import Accumulation, Indicator, IndicatorType
 from reporting.content import TOTAL
 from reporting.entries import percentage
@@ -53,6 +56,12 @@ class Span:
     def years(cls, first: int, last: int) -> Span:
         """The plan to date: from its first year to `last`."""
         return cls((first, 1), (last, 4))
+
+    def first_day(self) -> date:
+        return date(self.first[0], 3 * self.first[1] - 2, 1)
+
+    def last_day(self) -> date:
+        return quarter_end(*self.last)
 
     def periods(self) -> Q:
         (y0, q0), (y1, q1) = self.first, self.last
@@ -193,7 +202,13 @@ def _aggregates(
         .order_by("indicator", *grouping, "value")
     ):
         results[key(row)].answers[int(row["value"])] = row["units"]
-    expected = ReportingUnit.objects.filter(active=True, institution__indicators__in=indicators)
+    # A unit is expected while its place is open: a region closed by a
+    # reform is not expected after it, nor a new one before (places.geography).
+    expected = ReportingUnit.objects.filter(
+        open_between(span.first_day(), span.last_day(), "place__"),
+        active=True,
+        institution__indicators__in=indicators,
+    )
     if units is not None:
         expected = expected.filter(pk__in=units)
     place = ["place__code"] if by == BY_PLACE else []

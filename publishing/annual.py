@@ -138,7 +138,7 @@ def _build(plan: Plan, year: int, language: str) -> AnnualReport:
     sections += [
         progress(plan, rows, narrated),
         disaggregated(rows),
-        by_region(scope, rows),
+        by_region(scope, rows, year),
         *execution(scope, reading, completion.version is not None),
         governance(plan, year),
         narratives(plan, year, texts),
@@ -388,7 +388,7 @@ def disaggregated(rows: list[Row]) -> Section:
     return Section("disaggregated", _("Disaggregated figures"), blocks=blocks, children=children)
 
 
-def by_region(scope: Scope, rows: list[Row]) -> Section:
+def by_region(scope: Scope, rows: list[Row], year: int) -> Section:
     """The map: the indicator with figures in the most regions (the first in
     the plan's order among equals)."""
     title = _("Figures by region")
@@ -406,7 +406,7 @@ def by_region(scope: Scope, rows: list[Row]) -> Section:
                            "indicator's breakdown by place."))],
         )  # fmt: skip
     chosen = max(candidates, key=regions_shown)  # max keeps the first of equals
-    section = dashboard.map_section(scope, chosen)
+    section = dashboard.map_section(scope, chosen, Reading(year).span)
     return Section("regions", title, blocks=from_dashboard(section))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from analytics.aggregation import Span
 from analytics.execution import activity_completion, budget_execution
 from analytics.progress import Band
 from plans.models import DimensionKind, FrameworkElement, IndicatorType
@@ -104,7 +105,7 @@ def build(
         if breakdown is not None:
             dashboard.dimension = breakdown[1]
             dashboard.sections.append(breakdown[0])
-        dashboard.sections.append(map_section(scope, chosen))
+        dashboard.sections.append(map_section(scope, chosen, reading.span))
     if scope.kind in ("national", "priority"):
         dashboard.sections.extend(execution_sections(scope, reading))
     return dashboard
@@ -252,9 +253,9 @@ def breakdown_section(row: Row, dimension_key: str | None) -> tuple[Section, Any
     return Section("breakdown", table.title, chart, [table]), chosen.dimension
 
 
-def map_section(scope: Scope, row: Row) -> Section:
+def map_section(scope: Scope, row: Row, span: Span | None = None) -> Section:
     indicator = row.indicator
-    regions = regions_of(scope.plan)
+    regions = regions_of(scope.plan, span)
     table = Table(
         "map",
         _("%(indicator)s by region") % {"indicator": indicator.reference},

@@ -36,6 +36,7 @@ from analytics.aggregation import (
 )
 from analytics.progress import IndicatorProgress, progress_rows
 from analytics.suppression import suppressed, threshold
+from places.geography import parents_on
 from places.models import Place
 from plans.models import (
     DimensionKind,
@@ -177,14 +178,17 @@ def parse_cell(cell: str) -> dict[str, str]:
     return dict(part.split(":", 1) for part in cell.split("|"))
 
 
-def regions_of(plan: Plan) -> dict[str, Place]:
-    """The plan's country's regions (top-level places), by code."""
-    return {
-        place.code: place
-        for place in Place.objects.filter(country=plan.country, parent__isnull=True).order_by(
-            "code"
+def regions_of(plan: Plan, span: Span | None = None) -> dict[str, Place]:
+    """The plan's country's regions (top-level places), by code: those open
+    at some time in `span` when one is given (a region closed by a reform
+    keeps its figures of before the reform)."""
+    regions = Place.objects.filter(country=plan.country, parent__isnull=True)
+    if span is not None:
+        regions = regions.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=span.last_day()),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=span.first_day()),
         )
-    }
+    return {place.code: place for place in regions.order_by("code")}
 
 
 def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[Row]:
@@ -211,9 +215,9 @@ def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[
             additive, reading.span, BY_PLACE, include_submitted=reading.include_submitted,
             units=units,
         )  # fmt: skip
-        parents = dict(
-            Place.objects.filter(country=scope.plan.country).values_list("code", "parent__code")
-        )
+        # The map of the period's last day: a cercle moved by a reform counts
+        # in the region it belonged to then.
+        parents = parents_on(scope.plan.country, reading.span.last_day())
         place_names = names_of_places(scope.plan.country)
         for row in rows:
             indicator = row.indicator

@@ -25,6 +25,8 @@ from actors.permissions import may
 from nap1325.models import AuditEntry, audit
 from operations.actions import record_progress
 from operations.models import ActivityVersion
+from operations.schedule import quarter_end
+from places.geography import open_between
 from plans.models import Plan
 from reporting import notify
 from reporting.content import Expected, expected, operational_plan_for, stored
@@ -59,9 +61,18 @@ def stale_message() -> str:
     return _("Someone changed this report since you opened it: reload it, nothing was overwritten.")
 
 
+def period_bounds(period: ReportingPeriod) -> tuple[date, date]:
+    if period.quarter:
+        return date(period.year, 3 * period.quarter - 2, 1), quarter_end(
+            period.year, period.quarter
+        )
+    return date(period.year, 1, 1), date(period.year, 12, 31)
+
+
 def expected_units(period: ReportingPeriod) -> list[ReportingUnit]:
     """The units that report for a period: every active unit whose institution
-    is responsible for an indicator of the plan or leads one of its activities."""
+    is responsible for an indicator of the plan or leads one of its
+    activities, and whose place (if any) is open in the period."""
     plan = period.plan
     responsible = plan.indicators.filter(responsible__isnull=False).values("responsible")
     leading = ActivityVersion.objects.filter(
@@ -70,6 +81,7 @@ def expected_units(period: ReportingPeriod) -> list[ReportingUnit]:
     return list(
         ReportingUnit.objects.filter(active=True, country=plan.country)
         .filter(Q(institution__in=responsible) | Q(institution__in=leading))
+        .filter(open_between(*period_bounds(period), "place__"))
         .select_related("institution", "place")
         .order_by("pk")
     )
