@@ -79,20 +79,16 @@ class ReformInput:
     source: str = ""
 
 
-SHAPES = {  # kind → (old places, new places): exactly, or at least
-    ReformKind.SPLIT: ((1, 1), (2, None)),
-    ReformKind.MERGE: ((2, None), (1, 1)),
-    ReformKind.RENAME: ((1, 1), (1, 1)),
-}
-
-
-def _count_problem(count: int, bounds: tuple[int, int | None], what: str) -> str | None:
-    low, high = bounds
-    if count < low or (high is not None and count > high):
-        if high == low:
-            return _("A %(what)s needs exactly %(count)d.") % {"what": what, "count": low}
-        return _("A %(what)s needs at least %(count)d.") % {"what": what, "count": low}
-    return None
+def shapes() -> dict[str, tuple[tuple[int, int | None, str], tuple[int, int | None, str]]]:
+    """Per kind: (fewest, most, why) of the places closed, then opened."""
+    return {
+        ReformKind.SPLIT: ((1, 1, _("A split closes one place.")),
+                           (2, None, _("A split opens at least two places."))),
+        ReformKind.MERGE: ((2, None, _("A merge closes at least two places.")),
+                           (1, 1, _("A merge opens one place."))),
+        ReformKind.RENAME: ((1, 1, _("A rename closes one place.")),
+                            (1, 1, _("A rename opens one place."))),
+    }  # fmt: skip
 
 
 def _validate(data: ReformInput) -> dict[str, Place]:
@@ -105,16 +101,11 @@ def _validate(data: ReformInput) -> dict[str, Place]:
             _("A reform takes effect on the first day of a quarter (1 January, 1 April, 1 July "
               "or 1 October), so that each quarter has one map.")
         )  # fmt: skip
-    old_bounds, new_bounds = SHAPES[ReformKind(data.kind)]
-    kind = ReformKind(data.kind).label.lower()
-    if problem := _count_problem(
-        len(data.old), old_bounds, _("%(kind)s: place closed") % {"kind": kind}
+    for name, count, (low, high, why) in zip(
+        ("old", "new"), (len(data.old), len(data.new)), shapes()[data.kind], strict=True
     ):
-        errors.setdefault("old", []).append(problem)
-    if problem := _count_problem(
-        len(data.new), new_bounds, _("%(kind)s: place opened") % {"kind": kind}
-    ):
-        errors.setdefault("new", []).append(problem)
+        if count < low or (high is not None and count > high):
+            errors.setdefault(name, []).append(why)
     day_before = data.effective_on - timedelta(days=1)
     known = {p.code: p for p in Place.objects.filter(country=data.country)}
     for code in data.old:

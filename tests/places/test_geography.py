@@ -265,7 +265,7 @@ def test_the_boundaries_file_reloaded_keeps_the_reform_s_moves(
     [
         ({"effective_on": date(2024, 2, 1)}, "effective_on", "first day of a quarter"),
         ({"moves": {"C11": "R1N"}}, "moves", "C12 Place C12 lies in a place the reform closes"),
-        ({"new": [NewPlace("R2", "Deux")]}, "new", "needs at least 2"),
+        ({"new": [NewPlace("R2", "Deux")]}, "new", "A split opens at least two places."),
         ({"new": [NewPlace("R2", "Deux"), NewPlace("R9", "Neuf")]}, "new", "already used"),
         ({"old": ["R7"]}, "old", "No place “R7”."),
         ({"moves": {"C11": "R1N", "C12": "R1"}}, "moves", "no new or open place “R1”"),
