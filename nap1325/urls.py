@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("analytics.urls")),
     path("", include("publishing.urls")),
     path("", include("governance.urls")),
+    path("", include("places.urls")),
     path("institutions/", include("actors.urls")),
     path("people/", invitation_views.people_list, name="people"),
     path("people/invite/", invitation_views.invite_person, name="invite"),

@@ -288,3 +288,17 @@ def test_only_a_coordinator_or_administrator_records_a_reform(
     for user in (alice, bob):  # an M&E officer; a user without a role
         with pytest.raises(PermissionDenied):
             split_r1(user)
+
+
+def test_the_about_data_page_credits_the_boundaries_in_both_languages(
+    client: Any, alice: Any
+) -> None:
+    load_mali_places()
+    alice.role_assignments.update(role="tmu_coordinator")
+    page = client.get("/en/about/data/").content.decode()
+    assert "CC BY-IGO 3.0" in page and "UN OCHA" in page and "DNCT" in page
+    assert "Taoudénit" in page and "No reform is recorded." in page
+    assert '<td>region</td><td class="num">9</td>' in page  # and the district of Bamako
+    french = client.get("/fr/about/data/").content.decode()
+    assert "À propos des données" in french and "Aucune réforme n’est enregistrée." in french
+    assert 'href="/en/about/data/"' in client.get("/en/").content.decode()
