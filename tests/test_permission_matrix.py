@@ -108,6 +108,7 @@ RULES: dict[str, tuple[str, str]] = {
     "risk_close": (TMU, "POST"),
     "risk_reopen": (TMU, "POST"),
     "observatory": (PUBLIC, "GET"),
+    "about_data": (PUBLIC, "GET"),
     "observatory_csv": (PUBLIC, "GET"),
     "observatory_xlsx": (PUBLIC, "GET"),
     "observatory_add": (TMU, "GET"),
