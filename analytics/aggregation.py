@@ -22,13 +22,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
 
 from actors.models import ReportingUnit
 from operations.schedule import quarter_end
 from places.geography import open_between
-from plans.models import Accumulation, Indicator, IndicatorType
+from plans.models import Accumulation, Indicator, IndicatorLink, IndicatorType, LinkRule
 from reporting.content import TOTAL
 from reporting.entries import percentage
 from reporting.models import IndicatorValue, PeriodKind, SubmissionStatus
@@ -104,21 +104,55 @@ def figures(
     cell: str | None = TOTAL,
     include_submitted: bool = False,
     units: QuerySet[ReportingUnit] | None = None,
+    links: dict[int, int] | None = None,
 ) -> QuerySet[IndicatorValue]:
     """The figures that count: one cell (or every cell, with `cell=None`) of
     the indicators, in the span, from validated (or also submitted) reports
-    of their plan, by every unit or the `units` given."""
-    rows = IndicatorValue.objects.filter(
-        span.periods(),
-        indicator__in=indicators,
-        submission__period__plan=F("indicator__plan"),
-        submission__status__in=counted_statuses(include_submitted),
-    ).exclude(value__isnull=True, numerator__isnull=True, no_data=False)
+    of their plan, by every unit or the `units` given, each annotated with
+    the indicator it counts for (`target`: itself, or the national indicator
+    a regional or local one is linked to, `links` from `linked_indicators`)."""
+    which = Q(indicator__in=indicators)
+    target: Any = F("indicator")
+    if links is None:
+        links = linked_indicators(indicators)
+    if links:
+        # Regional and local plans' figures count under the national
+        # indicator they are linked to: every cell when it is the same
+        # indicator, the total only when it sums into it.
+        linked = Q(indicator__rolls_up__national__in=indicators) & (
+            Q(indicator__rolls_up__rule=LinkRule.SAME)
+            | Q(indicator__rolls_up__rule=LinkRule.SUM, cell=TOTAL)
+        )
+        which |= linked
+        target = Case(
+            When(indicator__in=indicators, then=F("indicator")),
+            default=F("indicator__rolls_up__national"),
+        )
+    rows = (
+        IndicatorValue.objects.filter(
+            span.periods(),
+            which,
+            submission__period__plan=F("indicator__plan"),
+            submission__status__in=counted_statuses(include_submitted),
+        )
+        .exclude(value__isnull=True, numerator__isnull=True, no_data=False)
+        .annotate(target=target)
+    )
     if cell is not None:
         rows = rows.filter(cell=cell)
     if units is not None:
         rows = rows.filter(submission__unit__in=units)
     return rows
+
+
+def linked_indicators(indicators: QuerySet[Indicator] | list[Indicator]) -> dict[int, int]:
+    """Regional and local indicators counted under one of `indicators`:
+    local primary key → national primary key (one query)."""
+    return dict(
+        IndicatorLink.objects.filter(national__in=indicators)
+        .exclude(rule=LinkRule.RELATED)
+        .values_list("local", "national")
+    )
 
 
 def newest(rows: QuerySet[IndicatorValue]) -> QuerySet[Any, Any]:
@@ -127,7 +161,7 @@ def newest(rows: QuerySet[IndicatorValue]) -> QuerySet[Any, Any]:
     ranked = rows.annotate(
         rank=Window(
             RowNumber(),
-            partition_by=[F("submission__unit"), F("indicator"), F("cell")],
+            partition_by=[F("submission__unit"), F("target"), F("cell")],
             order_by=[
                 F("submission__period__year").desc(),
                 F("submission__period__quarter").desc(),
@@ -154,7 +188,11 @@ def _aggregates(
 ) -> dict[tuple[int, str], Aggregate]:
     """Aggregates keyed by (indicator, group), in five queries at most (one
     more when governance computes some of the indicators from its records)."""
-    rows = figures(indicators, span, cell=cell, include_submitted=include_submitted, units=units)
+    links = linked_indicators(indicators)
+    rows = figures(
+        indicators, span, cell=cell, include_submitted=include_submitted, units=units,
+        links=links,
+    )  # fmt: skip
     grouping = [by] if by else []
     given = rows.filter(no_data=False)
     latest = Q(indicator__accumulation=Accumulation.CUMULATIVE) | Q(indicator__type__in=ANSWERS)
@@ -163,9 +201,9 @@ def _aggregates(
     results: dict[tuple[int, str], Aggregate] = defaultdict(Aggregate)
 
     def key(row: dict[str, Any]) -> tuple[int, str]:
-        return row["indicator"], (row[by] or "") if by else ""
+        return row["target"], (row[by] or "") if by else ""
 
-    for row in chosen.values("indicator", *grouping).annotate(
+    for row in chosen.values("target", *grouping).annotate(
         reported=Count("submission__unit", distinct=True),
         total=Sum("value"),
         numerators=Sum("numerator"),
@@ -185,21 +223,21 @@ def _aggregates(
         .exclude(
             Exists(
                 given.filter(
-                    indicator=OuterRef("indicator"),
                     submission__unit=OuterRef("submission__unit"),
+                    **{"target": OuterRef("target")},  # an annotation of `figures`
                     **same_group,
                 )
             )
         )
-        .values("indicator", *grouping)
+        .values("target", *grouping)
         .annotate(units=Count("submission__unit", distinct=True))
     ):
         results[key(row)].no_data = row["units"]
     answers = chosen.filter(indicator__type__in=ANSWERS)
     for row in (
-        answers.values("indicator", *grouping, "value")
+        answers.values("target", *grouping, "value")
         .annotate(units=Count("submission__unit", distinct=True))
-        .order_by("indicator", *grouping, "value")
+        .order_by("target", *grouping, "value")
     ):
         results[key(row)].answers[int(row["value"])] = row["units"]
     # A unit is expected while its place is open: a region closed by a
@@ -207,18 +245,21 @@ def _aggregates(
     expected = ReportingUnit.objects.filter(
         open_between(span.first_day(), span.last_day(), "place__"),
         active=True,
-        institution__indicators__in=indicators,
+        institution__indicators__in=[*(i.pk for i in indicators), *links],
     )
     if units is not None:
         expected = expected.filter(pk__in=units)
     place = ["place__code"] if by == BY_PLACE else []
-    responsible: dict[tuple[int, str], int] = {}
+    responsible: dict[tuple[int, str], int] = defaultdict(int)
     for row in expected.values("institution__indicators", *place).annotate(
         units=Count("pk", distinct=True)
     ):
+        indicator_id = row["institution__indicators"]
+        # The units responsible for a linked local indicator are expected
+        # for the national one too.
         responsible[
-            (row["institution__indicators"], (row["place__code"] or "") if place else "")
-        ] = row["units"]
+            (links.get(indicator_id, indicator_id), (row["place__code"] or "") if place else "")
+        ] += row["units"]
     if place or not by:
         for group_key in responsible:
             results.setdefault(group_key, Aggregate())  # a place not reported is still shown

@@ -23,6 +23,12 @@ def decimal_field(verbose_name: "StrOrPromise", *, null: bool = False) -> Any:
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, null=null, blank=null)
 
 
+class PlanScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    REGIONAL = "regional", _("Regional")
+    LOCAL = "local", _("Local")
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ADOPTED = "adopted", _("Adopted")
@@ -102,6 +108,19 @@ class Plan(models.Model):
         Body, blank=True, related_name="plans", verbose_name=_("bodies that run the plan")
     )
     loaded_at = models.DateTimeField(_("last loaded"), null=True, blank=True)
+    # A regional or local action plan is linked to the plan it carries out
+    # locally, for a place; its indicators roll up by IndicatorLink.
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=PlanScope.choices, default=PlanScope.NATIONAL
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="local_plans",
+        verbose_name=_("parent plan"),
+    )  # fmt: skip
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="plans",
+        verbose_name=_("place"),
+    )  # fmt: skip
 
     title = Localized("title")
     description = Localized("description")
@@ -223,6 +242,11 @@ class FrameworkElement(Sourced):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     level = models.ForeignKey(LevelType, on_delete=models.CASCADE, related_name="elements")
+    # In a regional or local plan: the parent plan's element it carries out.
+    national = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="local_elements",
+        verbose_name=_("national element"),
+    )  # fmt: skip
     key = models.CharField(_("identifier"), max_length=60)
     code = models.CharField(_("code"), max_length=30, blank=True, help_text=_("As published."))
     position = models.PositiveIntegerField(_("position among siblings"), default=0)
@@ -483,6 +507,31 @@ class IndicatorDisaggregation(models.Model):
 
     def __str__(self) -> str:
         return str(self.dimension)
+
+
+class LinkRule(models.TextChoices):
+    SAME = "same", _("Same indicator (every figure counts nationally)")
+    SUM = "sum", _("Sums into (its total adds to the national total)")
+    RELATED = "related", _("Related only (not counted nationally)")
+
+
+class IndicatorLink(models.Model):
+    """What a regional or local indicator contributes to an indicator of the
+    parent plan, and how."""
+
+    local = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="rolls_up")
+    national = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="rolled_up_from",
+        verbose_name=_("national indicator"),
+    )  # fmt: skip
+    rule = models.CharField(_("how it contributes"), max_length=10, choices=LinkRule.choices)
+
+    class Meta:
+        verbose_name = _("indicator link")
+        verbose_name_plural = _("indicator links")
+
+    def __str__(self) -> str:
+        return f"{self.local} → {self.national} ({self.rule})"
 
 
 class IndicatorResponsibility(models.Model):

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from actors.models import Institution
+from actors.permissions import may
 from nap1325.text import matches, normalize
 from plans.models import AnchorPoint, FrameworkElement, Indicator, Plan
 
@@ -87,6 +88,7 @@ def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
             "sources": plan.sources.all(),
             "institutions": plan.institutions.all(),
             "loads": plan.loads.all()[:10],
+            "can_manage_local": may(request.user, "manage_local_plans"),
         },
     )
 

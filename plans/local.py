@@ -1,0 +1,197 @@
+"""Regional and local action plans: a plan for a place, linked to the plan
+it carries out locally (the seed plan's "Decentralization": regional plans
+adapted into local plans for cercles and communes).
+
+A local plan gets the parent plan's top-level elements (its priorities) as
+its own, each pointing to the national one, and a monitoring committee for
+its place: an institution with a reporting unit in that place, responsible
+for the plan's indicators, which reports through the same workflow as any
+unit. Each local indicator says which national indicator it contributes to
+and how (IndicatorLink): the same indicator (every figure, cells included,
+counts nationally), sums into it (its total adds to the national total), or
+related only (shown beside it, not counted). analytics.aggregation applies
+the rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from actors.models import Institution, InstitutionKind, ReportingUnit
+from actors.permissions import may
+from nap1325.models import audit
+from places.models import Place
+from plans.models import (
+    FrameworkElement,
+    Indicator,
+    IndicatorDisaggregation,
+    IndicatorLink,
+    IndicatorResponsibility,
+    IndicatorType,
+    LevelType,
+    LinkRule,
+    Plan,
+    PlanScope,
+    PlanStatus,
+)
+
+LINKABLE = (IndicatorType.COUNT, IndicatorType.PERCENTAGE, IndicatorType.CURRENCY)
+
+
+def committee_of(plan: Plan) -> Institution | None:
+    """The monitoring committee that reports for a local plan."""
+    if plan.place is None:
+        return None
+    return Institution.objects.filter(
+        country=plan.country, key=f"committee-{slugify(plan.place.code)}"
+    ).first()
+
+
+@dataclass
+class LocalPlanInput:
+    place: Place
+    title_fr: str
+    title_en: str
+    start_year: int
+    end_year: int
+
+
+def create_local_plan(parent: Plan, data: LocalPlanInput, *, by: Any) -> Plan:
+    """A regional (or, below a region, local) plan of `parent` for a place,
+    with the parent's priorities and the place's monitoring committee."""
+    if not may(by, "manage_local_plans"):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    place = data.place
+    if place.country != parent.country:
+        errors["place"] = [_("The place is not in the plan's country.")]
+    key = f"{parent.key}-{slugify(place.code)}"
+    if Plan.objects.filter(key=key).exists():
+        errors.setdefault("place", []).append(
+            _("%(place)s already has a plan under this one.") % {"place": place.name}
+        )
+    if not (data.title_fr.strip() or data.title_en.strip()):
+        errors["title_fr"] = [_("Give a title in French or English.")]
+    if not parent.start_year <= data.start_year <= data.end_year <= parent.end_year:
+        errors["start_year"] = [
+            _("The years fall within the parent plan's, %(first)d to %(last)d.")
+            % {"first": parent.start_year, "last": parent.end_year}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            key=key, country=parent.country, parent=parent, place=place,
+            scope=PlanScope.REGIONAL if place.parent_id is None else PlanScope.LOCAL,
+            title_fr=data.title_fr.strip() or data.title_en.strip(),
+            title_en=data.title_en.strip() or data.title_fr.strip(),
+            start_year=data.start_year, end_year=data.end_year, version="1",
+            status=PlanStatus.ADOPTED, default_language=parent.default_language,
+            languages=parent.languages,
+        )  # fmt: skip
+        top = parent.level_types.order_by("depth").first()
+        level = LevelType.objects.create(
+            plan=plan, key=top.key if top else "priority", depth=0,
+            name_fr=top.name_fr if top else "Priorité", name_en=top.name_en if top else "Priority",
+            plural_fr=top.plural_fr if top else "", plural_en=top.plural_en if top else "",
+        )  # fmt: skip
+        for position, national in enumerate(
+            parent.elements.filter(parent__isnull=True).order_by("sort_path")
+        ):
+            FrameworkElement.objects.create(
+                plan=plan, level=level, key=national.key, code=national.code,
+                position=position, sort_path=f"{position + 1:05d}", national=national,
+                title_fr=national.title_fr, title_en=national.title_en,
+            )  # fmt: skip
+        committee, _new = Institution.objects.get_or_create(
+            country=plan.country,
+            key=f"committee-{slugify(place.code)}",
+            defaults={
+                "kind": InstitutionKind.STATE_STRUCTURE,
+                "name_fr": f"Comité de suivi du PAN 1325 — {place.name_fr}",
+                "name_en": f"NAP 1325 Monitoring Committee — {place.name_en}",
+            },
+        )
+        ReportingUnit.objects.get_or_create(
+            country=plan.country, institution=committee, place=place
+        )
+        plan.institutions.add(committee)
+        audit(
+            "plan.local_create", plan, user=by,
+            after={"parent": parent.key, "place": place.code, "key": key},
+            summary=str(plan.title),
+        )  # fmt: skip
+    return plan
+
+
+@dataclass
+class LocalIndicatorInput:
+    element: FrameworkElement
+    code: str
+    title_fr: str
+    title_en: str
+    national: Indicator
+    rule: str
+
+
+def add_local_indicator(plan: Plan, data: LocalIndicatorInput, *, by: Any) -> Indicator:
+    """An indicator of a local plan, linked to one of the parent plan's.
+    It takes the national indicator's type and, when it is the same
+    indicator, its disaggregations, so that its cells are the national ones."""
+    if not may(by, "manage_local_plans"):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    national = data.national
+    if plan.parent_id is None:
+        raise ValidationError(_("This plan has no parent plan to report to."))
+    if data.element.plan_id != plan.pk:
+        errors["element"] = [_("Choose a part of this plan.")]
+    if national.plan_id != plan.parent_id:
+        errors["national"] = [_("Choose an indicator of the parent plan.")]
+    elif data.rule != LinkRule.RELATED and national.type not in LINKABLE:
+        errors["rule"] = [
+            _("Only counts, percentages and amounts add up; link this one as related only.")
+        ]
+    if data.rule not in LinkRule.values:
+        errors["rule"] = [_("Choose how the indicator contributes.")]
+    code = data.code.strip()
+    if not code or plan.indicators.filter(key=code).exists():
+        errors["code"] = [_("Give a code not yet used in this plan.")]
+    if not (data.title_fr.strip() or data.title_en.strip()):
+        errors["title_fr"] = [_("Give a title in French or English.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        indicator = Indicator.objects.create(
+            plan=plan, element=data.element, key=code, code=code,
+            position=data.element.indicators.count(),
+            title_fr=data.title_fr.strip() or data.title_en.strip(),
+            title_en=data.title_en.strip() or data.title_fr.strip(),
+            type=national.type, unit_fr=national.unit_fr, unit_en=national.unit_en,
+            numerator_fr=national.numerator_fr, numerator_en=national.numerator_en,
+            denominator_fr=national.denominator_fr, denominator_en=national.denominator_en,
+            accumulation=national.accumulation, direction=national.direction,
+            sensitive=national.sensitive,
+        )  # fmt: skip
+        if data.rule == LinkRule.SAME:
+            IndicatorDisaggregation.objects.bulk_create(
+                IndicatorDisaggregation(
+                    indicator=indicator, dimension=link.dimension, position=link.position
+                )
+                for link in national.indicatordisaggregation_set.all()
+            )
+        IndicatorLink.objects.create(local=indicator, national=national, rule=data.rule)
+        committee = committee_of(plan)
+        if committee is not None:
+            IndicatorResponsibility.objects.create(indicator=indicator, institution=committee)
+        audit(
+            "plan.local_indicator", indicator, user=by,
+            after={"plan": plan.key, "code": code, "national": national.key, "rule": data.rule},
+            summary=f"{code} → {national.key}",
+        )  # fmt: skip
+    return indicator

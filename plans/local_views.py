@@ -1,0 +1,130 @@
+"""Pages of regional and local plans: the list under a plan, a new plan for
+a place, a new local indicator linked to a national one (the TMU)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actors.permissions import may
+from places.models import Place
+from plans import local
+from plans.models import FrameworkElement, Indicator, LinkRule, Plan
+from plans.views import get_plan
+
+
+def _require(request: HttpRequest) -> None:
+    if not may(request.user, "manage_local_plans"):
+        raise PermissionDenied
+
+
+def _attach(exc: ValidationError, form: forms.Form) -> None:
+    """The action's refusal, on the fields it names."""
+    for name, problems in getattr(exc, "message_dict", {None: exc.messages}).items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+class PlaceChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code}, {obj.level})"
+
+
+class IndicatorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.key} — {obj.title}"
+
+
+class LocalPlanForm(forms.Form):
+    place = PlaceChoice(queryset=Place.objects.none(), label=gettext_lazy("Place"))
+    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), required=False)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), required=False)
+    start_year = forms.IntegerField(label=gettext_lazy("First year"))
+    end_year = forms.IntegerField(label=gettext_lazy("Last year"))
+
+    def __init__(self, parent: Plan, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)
+        place.queryset = Place.objects.filter(country=parent.country).valid_on(timezone.localdate())
+
+
+class LocalIndicatorForm(forms.Form):
+    element = forms.ModelChoiceField(
+        queryset=FrameworkElement.objects.none(), label=gettext_lazy("Part of the plan")
+    )
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=60)
+    title_fr = forms.CharField(label=gettext_lazy("Title (French)"), required=False)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), required=False)
+    national = IndicatorChoice(
+        queryset=Indicator.objects.none(), label=gettext_lazy("National indicator")
+    )
+    rule = forms.ChoiceField(choices=LinkRule.choices, label=gettext_lazy("How it contributes"))
+
+    def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        element = self.fields["element"]
+        national = self.fields["national"]
+        assert isinstance(element, forms.ModelChoiceField)
+        assert isinstance(national, forms.ModelChoiceField)
+        element.queryset = plan.elements.order_by("sort_path")
+        national.queryset = Indicator.objects.filter(plan=plan.parent).order_by("key")
+
+
+def local_plans(request: HttpRequest, key: str) -> HttpResponse:
+    """A plan's regional and local plans, each with its place and links."""
+    plan = get_plan(key)
+    rows = plan.local_plans.select_related("place").order_by("place__code")
+    return render(
+        request,
+        "plans/local_plans.html",
+        {"plan": plan, "local_plans": rows, "can_manage": may(request.user, "manage_local_plans")},
+    )
+
+
+def local_plan_new(request: HttpRequest, key: str) -> HttpResponse:
+    parent = get_plan(key)
+    _require(request)
+    initial = {"start_year": parent.start_year, "end_year": parent.end_year}
+    form = LocalPlanForm(parent, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = local.create_local_plan(
+                parent, local.LocalPlanInput(**form.cleaned_data), by=request.user
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            messages.success(request, _("Plan created; now add its indicators."))
+            return redirect("local_indicator_new", plan.key)
+    return render(request, "plans/local_form.html", {"plan": parent, "form": form,
+                  "title": _("New regional or local plan")})  # fmt: skip
+
+
+def local_indicator_new(request: HttpRequest, key: str) -> HttpResponse:
+    plan = get_plan(key)
+    _require(request)
+    if plan.parent_id is None:
+        raise PermissionDenied
+    form = LocalIndicatorForm(plan, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = local.add_local_indicator(
+                plan, local.LocalIndicatorInput(**form.cleaned_data), by=request.user
+            )
+        except ValidationError as exc:
+            _attach(exc, form)
+        else:
+            messages.success(request, _("Indicator %(code)s added.") % {"code": indicator.code})
+            return redirect("local_indicator_new", plan.key)
+    links = Indicator.objects.filter(plan=plan).select_related("rolls_up__national").order_by("key")
+    return render(request, "plans/local_form.html", {"plan": plan, "form": form,
+                  "links": links, "title": _("New local indicator")})  # fmt: skip

@@ -1,0 +1,233 @@
+"""A region's action plan, created through the site with local indicators
+mapped to national ones, reports a quarter through the usual workflow; once
+validated, its figures count nationally by the link's rule. Roll-ups worked
+out by hand across cercle → region → country."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from actors.models import Institution, ReportingUnit, Role
+from analytics.aggregation import Span, aggregate
+from nap1325.models import AuditEntry
+from places.models import Place
+from plans.local import LocalIndicatorInput, add_local_indicator, committee_of
+from plans.models import Indicator, IndicatorLink, IndicatorResponsibility, Plan
+from publishing.figures import Reading, Scope, figures
+from reporting import actions
+from reporting.content import expected
+from reporting.entries import ReportInput, ValueInput
+from reporting.models import IndicatorValue, ReportingPeriod, Submission
+from tests.places.test_geography import MAPPING, REGIONS, feature, square, write
+
+pytestmark = pytest.mark.django_db
+Q1_2023 = Span.quarter(2023, 1)
+
+
+@pytest.fixture
+def world(xx: Plan, alice: Any, tmp_path: Path) -> dict[str, Any]:
+    from places.loading import load_boundaries
+
+    load_boundaries(
+        write(tmp_path, [feature("R1", square(0, 0, 2, 2)), feature("R2", square(2, 0, 4, 2))]),
+        "XX", REGIONS,
+    )  # fmt: skip
+    load_boundaries(
+        write(tmp_path, [feature("C11", square(0, 0, 1, 2), "R1")], "c.geojson"), "XX", MAPPING
+    )
+    alice.role_assignments.update(role=Role.TMU_COORDINATOR)
+    ministry = Institution.objects.get(country="XX", key="mwa")
+    cases = Indicator.objects.get(plan=xx, key="A.2.I1")  # count by sex
+    share = Indicator.objects.get(plan=xx, key="A.I1")  # percentage
+    for indicator in (cases, share):
+        IndicatorResponsibility.objects.get_or_create(indicator=indicator, institution=ministry)
+    national_unit = ReportingUnit.objects.create(country="XX", institution=ministry)
+    cercle_unit = ReportingUnit.objects.create(
+        country="XX", institution=ministry, place=Place.objects.get(country="XX", code="C11")
+    )
+    from django.contrib.auth.models import User
+
+    from actors.models import RoleAssignment
+
+    checker = User.objects.create_user("victor", password="victor-long-pass-phrase-3")
+    RoleAssignment.objects.create(user=checker, role=Role.ME_OFFICER)  # four eyes
+    return {"plan": xx, "cases": cases, "share": share, "tmu": alice, "checker": checker,
+            "national": national_unit, "cercle": cercle_unit}  # fmt: skip
+
+
+def validated(world: dict[str, Any], unit: ReportingUnit, **cells: dict[str, Any]) -> None:
+    period, _new = ReportingPeriod.objects.get_or_create(
+        plan=world["plan"], kind="quarter", year=2023, quarter=1,
+        defaults={"opens_on": date(2023, 3, 1), "deadline": date(2023, 3, 28)},
+    )  # fmt: skip
+    submission = Submission.objects.create(period=period, unit=unit, status="validated")
+    for key, values in cells.items():
+        name, _sep, cell = key.partition("~")
+        IndicatorValue.objects.create(
+            submission=submission, indicator=world[name], cell=cell.replace(".", ":"), **values
+        )
+
+
+def create_region_plan_through_the_site(world: dict[str, Any]) -> Plan:
+    client = Client()
+    client.force_login(world["tmu"])
+    region = Place.objects.get(country="XX", code="R1")
+    response = client.post(
+        "/en/plans/xx-2020-2024/local-plans/new/",
+        {"place": region.pk, "title_fr": "Plan régional R1", "title_en": "R1 regional plan",
+         "start_year": 2021, "end_year": 2024},
+    )  # fmt: skip
+    plan = Plan.objects.get(parent=world["plan"], place=region)
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/plans/{plan.key}/local-indicators/new/"
+    )
+    element = plan.elements.order_by("sort_path").first()
+    assert element is not None and element.national is not None
+    for code, national, rule in (("L1", world["cases"], "same"), ("L2", world["share"], "sum")):
+        response = client.post(
+            f"/en/plans/{plan.key}/local-indicators/new/",
+            {"element": element.pk, "code": code, "title_fr": f"Local {code}",
+             "title_en": f"Local {code}", "national": national.pk, "rule": rule},
+        )  # fmt: skip
+        assert response.status_code == 302, response.content.decode()[-2000:]
+    return plan
+
+
+def report_and_validate(plan: Plan, tmu: Any, figures_of: dict[str, dict[str, Any]]) -> Submission:
+    [period] = [p for p in actions.plan_periods(plan, 2023, kind="quarter", by=tmu)
+                if p.quarter == 1]  # fmt: skip
+    [submission] = actions.open_period(period, by=tmu)
+    content = expected(submission)
+    indicators = {i.key: i for i in plan.indicators.all()}
+    values = {}
+    for key, value in figures_of.items():
+        code, _sep, cell = key.partition("~")
+        values[(indicators[code].pk, cell.replace(".", ":"))] = ValueInput(**value)
+    actions.save_report(
+        submission, ReportInput(values=values), by=tmu, revision=submission.revision,
+        content=content,
+    )  # fmt: skip
+    actions.submit(submission, by=tmu, content=expected(submission))
+    return submission
+
+
+def test_a_region_s_plan_reports_and_counts_nationally_by_its_rule(
+    world: dict[str, Any],
+) -> None:
+    validated(world, world["national"], cases={"value": D(5)},
+              **{"cases~sex.female": {"value": D(3)}, "cases~sex.male": {"value": D(2)},
+                 "share": {"numerator": D(1), "denominator": D(4)}})  # fmt: skip
+    validated(world, world["cercle"], cases={"value": D(2)},
+              **{"cases~sex.female": {"value": D(2)}, "cases~sex.male": {"value": D(0)}})  # fmt: skip
+    assert aggregate(world["cases"], Q1_2023).value == 7
+
+    plan = create_region_plan_through_the_site(world)
+    assert plan.scope == "regional" and plan.parent == world["plan"]
+    links = {link.local.key: (link.national.key, link.rule) for link in IndicatorLink.objects.all()}
+    assert links == {"L1": ("A.2.I1", "same"), "L2": ("A.I1", "sum")}
+    l1 = plan.indicators.get(key="L1")
+    assert l1.type == "count" and [
+        d.dimension.key for d in l1.indicatordisaggregation_set.all()
+    ] == ["sex"]
+    committee = committee_of(plan)
+    assert committee is not None
+    assert AuditEntry.objects.filter(action="plan.local_indicator").count() == 2
+
+    submission = report_and_validate(plan, world["tmu"], {
+        "L1": {"value": D(4)}, "L1~sex.female": {"value": D(4)}, "L1~sex.male": {"value": D(0)},
+        "L2": {"numerator": D(3), "denominator": D(10)},
+    })  # fmt: skip
+    assert submission.unit.place.code == "R1" and submission.unit.institution == committee
+    # Submitted, not yet validated: the national figures do not move.
+    assert aggregate(world["cases"], Q1_2023).value == 7
+    actions.validate(submission, by=world["checker"])
+
+    cases = aggregate(world["cases"], Q1_2023)
+    assert (cases.value, cases.reported, cases.expected) == (11, 3, 3)  # 5 + 2 + 4
+    assert aggregate(world["cases"], Q1_2023, cell="sex:female").value == 9  # 3 + 2 + 4
+    share = aggregate(world["share"], Q1_2023)
+    assert (share.numerator, share.denominator) == (4, 14)  # 1/4 and 3/10, summed
+    assert share.value == D("28.5714")
+    # Cercle → region → country: R1 = the cercle's 2 + the regional plan's 4.
+    [row] = [
+        r for r in figures(Scope(world["plan"]), Reading(2023, 1)) if r.indicator.key == "A.2.I1"
+    ]
+    assert {code: shown.value for code, shown in row.places.items()} == {"R1": 6}
+    # The regional plan reads its own figures as its own.
+    assert aggregate(l1, Q1_2023).value == 4
+
+
+def test_a_related_only_indicator_is_not_counted(world: dict[str, Any]) -> None:
+    plan = create_region_plan_through_the_site(world)
+    element = plan.elements.order_by("sort_path").first()
+    assert element is not None
+    add_local_indicator(
+        plan, LocalIndicatorInput(element, "L3", "Lié", "Related", world["cases"], "related"),
+        by=world["tmu"],
+    )  # fmt: skip
+    submission = report_and_validate(plan, world["tmu"], {
+        "L1": {"value": D(1)}, "L2": {"numerator": D(1), "denominator": D(2)},
+        "L3": {"value": D(100)},
+    })  # fmt: skip
+    actions.validate(submission, by=world["checker"])
+    assert aggregate(world["cases"], Q1_2023).value == 1  # L1 only, never L3's 100
+
+
+def test_a_sum_link_counts_the_total_only(world: dict[str, Any]) -> None:
+    plan = create_region_plan_through_the_site(world)
+    element = plan.elements.order_by("sort_path").first()
+    assert element is not None
+    local = add_local_indicator(
+        plan, LocalIndicatorInput(element, "L4", "Somme", "Sum", world["cases"], "sum"),
+        by=world["tmu"],
+    )  # fmt: skip
+    assert not local.indicatordisaggregation_set.exists()  # its own cells, none here
+    submission = report_and_validate(plan, world["tmu"], {
+        "L1": {"value": D(2)}, "L1~sex.female": {"value": D(2)}, "L1~sex.male": {"value": D(0)},
+        "L2": {"numerator": D(1), "denominator": D(2)}, "L4": {"value": D(10)},
+    })  # fmt: skip
+    actions.validate(submission, by=world["checker"])
+    assert aggregate(world["cases"], Q1_2023).value == 12  # 2 + 10
+    assert aggregate(world["cases"], Q1_2023, cell="sex:female").value == 2  # L4 has no cells
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"code": "L1"}, "code"), ({"national": "own"}, "national"), ({"rule": "x"}, "rule")],
+)
+def test_bad_local_indicators_are_refused(
+    world: dict[str, Any], change: dict[str, Any], field: str
+) -> None:
+    plan = create_region_plan_through_the_site(world)
+    element = plan.elements.order_by("sort_path").first()
+    assert element is not None
+    data = LocalIndicatorInput(element, "L9", "Neuf", "Nine", world["cases"], "same")
+    for name, value in change.items():
+        setattr(data, name, plan.indicators.get(key="L1") if value == "own" else value)
+    with pytest.raises(ValidationError) as caught:
+        add_local_indicator(plan, data, by=world["tmu"])
+    assert field in caught.value.message_dict
+
+
+def test_the_pages_in_both_languages_and_who_may_create(world: dict[str, Any], bob: Any) -> None:
+    create_region_plan_through_the_site(world)
+    for language, text in (("en", "Regional and local plans"), ("fr", "Plans régionaux et locaux")):
+        page = Client().get(f"/{language}/plans/xx-2020-2024/local-plans/").content.decode()
+        assert text in page and "R1" in page
+    client = Client()
+    client.force_login(bob)
+    assert client.get("/en/plans/xx-2020-2024/local-plans/new/").status_code == 403
+    with pytest.raises(PermissionDenied):
+        add_local_indicator(
+            Plan.objects.get(parent__isnull=False),
+            LocalIndicatorInput(Plan.objects.get(parent__isnull=False).elements.first(),  # type: ignore[arg-type]
+                                "L8", "x", "x", world["cases"], "same"),
+            by=bob,
+        )  # fmt: skip
