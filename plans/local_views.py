@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -90,6 +91,7 @@ def local_plans(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@login_required
 def local_plan_new(request: HttpRequest, key: str) -> HttpResponse:
     parent = get_plan(key)
     _require(request)
@@ -109,11 +111,12 @@ def local_plan_new(request: HttpRequest, key: str) -> HttpResponse:
                   "title": _("New regional or local plan")})  # fmt: skip
 
 
+@login_required
 def local_indicator_new(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
     _require(request)
-    if plan.parent_id is None:
-        raise PermissionDenied
+    if plan.parent_id is None:  # a national plan: choose one of its local plans
+        return redirect("local_plans", plan.key)
     form = LocalIndicatorForm(plan, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

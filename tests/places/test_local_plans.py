@@ -144,7 +144,8 @@ def test_a_region_s_plan_reports_and_counts_nationally_by_its_rule(
         "L1": {"value": D(4)}, "L1~sex.female": {"value": D(4)}, "L1~sex.male": {"value": D(0)},
         "L2": {"numerator": D(3), "denominator": D(10)},
     })  # fmt: skip
-    assert submission.unit.place.code == "R1" and submission.unit.institution == committee
+    place = submission.unit.place
+    assert place is not None and place.code == "R1" and submission.unit.institution == committee
     # Submitted, not yet validated: the national figures do not move.
     assert aggregate(world["cases"], Q1_2023).value == 7
     actions.validate(submission, by=world["checker"])
