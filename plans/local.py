@@ -15,10 +15,12 @@ the rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -195,3 +197,64 @@ def add_local_indicator(plan: Plan, data: LocalIndicatorInput, *, by: Any) -> In
             summary=f"{code} → {national.key}",
         )  # fmt: skip
     return indicator
+
+
+@dataclass
+class Coverage:
+    """How far the plan has reached a region: a plan there, its committee,
+    reports validated in the last four quarters."""
+
+    place: Place
+    plans: list[Plan]
+    committee: bool
+    last_report: tuple[int, int] | None  # (year, quarter) of the latest validated
+
+    def recent(self, on: date) -> bool:
+        if self.last_report is None:
+            return False
+        year, quarter = self.last_report
+        return (on.year * 4 + (on.month - 1) // 3) - (year * 4 + quarter - 1) <= 4
+
+    def score(self, on: date) -> int:
+        return int(bool(self.plans)) + int(self.committee) + int(self.recent(on))
+
+
+def coverage(plan: Plan, on: date) -> list[Coverage]:
+    """Each region open on `on`: the regional and local plans in it (its
+    cercles' and communes' included), whether a committee of theirs exists,
+    and the latest quarter with a validated report from a unit placed in it
+    (three queries and the places)."""
+    from places.geography import parents_on
+    from publishing.figures import region_of
+    from reporting.models import Submission, SubmissionStatus
+
+    parents = parents_on(plan.country, on)
+    regions = {
+        p.code: Coverage(p, [], False, None)
+        for p in Place.objects.filter(country=plan.country, parent__isnull=True)
+        .valid_on(on)
+        .order_by("code")
+    }
+    local = list(plan.local_plans.select_related("place"))
+    for each in local:
+        found = regions.get(region_of(each.place.code, parents)) if each.place else None
+        if found is not None:
+            found.plans.append(each)
+            found.committee = found.committee or committee_of(each) is not None
+    latest = (
+        Submission.objects.filter(
+            status=SubmissionStatus.VALIDATED,
+            period__plan__in=[plan, *local],
+            period__kind="quarter",
+            unit__place__isnull=False,
+        )
+        .values("unit__place__code")
+        .annotate(last=Max(F("period__year") * 10 + F("period__quarter")))
+    )
+    for row in latest:
+        found = regions.get(region_of(row["unit__place__code"], parents))
+        if found is not None:
+            last = divmod(row["last"], 10)
+            if found.last_report is None or last > found.last_report:
+                found.last_report = last
+    return list(regions.values())

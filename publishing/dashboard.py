@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -108,7 +109,55 @@ def build(
         dashboard.sections.append(map_section(scope, chosen, reading.span))
     if scope.kind in ("national", "priority"):
         dashboard.sections.extend(execution_sections(scope, reading))
+    if scope.region is not None:
+        local = local_section(scope, reading)
+        if local is not None:
+            dashboard.sections.append(local)
     return dashboard
+
+
+def local_section(scope: Scope, reading: Reading) -> Section | None:
+    """The regional and local plans in the region: each indicator, the
+    national indicator it feeds and how, and its figure for the period (what
+    the region contributes nationally)."""
+    from analytics.aggregation import aggregates
+    from plans.models import Indicator
+
+    region = scope.region
+    assert region is not None
+    indicators = list(
+        Indicator.objects.filter(
+            Q(plan__place=region) | Q(plan__place__parent=region)
+            | Q(plan__place__parent__parent=region),
+            plan__parent=scope.plan,
+        )
+        .select_related("plan__place", "rolls_up__national")
+        .order_by("plan__place__code", "key")
+    )  # fmt: skip
+    if not indicators:
+        return None
+    figures_of = aggregates(indicators, reading.span, include_submitted=reading.include_submitted)
+    table = Table(
+        "local_plans",
+        _("Regional and local plans: what they contribute nationally"),
+        [Column(_("Place"), numeric=False), Column(_("Indicator"), numeric=False),
+         Column(_("National indicator"), numeric=False),
+         Column(_("How it contributes"), numeric=False), Column(_("Value")),
+         Column(_("Units reporting"))],
+    )  # fmt: skip
+    for indicator in indicators:
+        aggregate = figures_of[indicator.pk]
+        link = getattr(indicator, "rolls_up", None)
+        hidden = reading.public and indicator.sensitive  # as for the region's own figures
+        table.add(
+            indicator.plan.place.name if indicator.plan.place else "",
+            f"{indicator.code} {indicator.title}",
+            link.national.reference if link else "",
+            link.get_rule_display() if link else "",
+            HIDDEN if hidden else aggregate.value,
+            aggregate.reported,
+        )
+    return Section("local_plans", table.title, None, [table], wide=True)
 
 
 def status_section(scope: Scope, rows: list[Row]) -> Section:

@@ -232,3 +232,45 @@ def test_the_pages_in_both_languages_and_who_may_create(world: dict[str, Any], b
                                 "L8", "x", "x", world["cases"], "same"),
             by=bob,
         )  # fmt: skip
+
+
+def test_the_region_page_and_the_coverage_show_the_regional_plan(world: dict[str, Any]) -> None:
+    from plans.local import coverage
+
+    plan = create_region_plan_through_the_site(world)
+    before = {
+        row.place.code: row.score(date(2023, 6, 30))
+        for row in coverage(world["plan"], date(2023, 6, 30))
+    }
+    assert before == {"R1": 2, "R2": 0}  # R1: a plan and its committee, no report yet
+    submission = report_and_validate(plan, world["tmu"], {
+        "L1": {"value": D(4)}, "L2": {"numerator": D(3), "denominator": D(10)},
+    })  # fmt: skip
+    actions.validate(submission, by=world["checker"])
+    [r1, r2] = coverage(world["plan"], date(2023, 6, 30))
+    assert (r1.last_report, r1.score(date(2023, 6, 30)), r2.score(date(2023, 6, 30))) == (
+        (2023, 1), 3, 0,
+    )  # fmt: skip
+    assert r1.score(date(2024, 6, 30)) == 2  # five quarters on, the report is no longer recent
+    client = Client()
+    client.force_login(world["tmu"])
+    page = client.get("/en/plans/xx-2020-2024/local-plans/").content.decode()
+    assert 'id="coverage"' in page and "2023 Q1" in page
+    region = client.get(
+        "/en/plans/xx-2020-2024/dashboard/regions/R1/?year=2023&quarter=1&format=json"
+    ).json()
+    table = next(t for t in region["tables"] if t["key"] == "local_plans")
+    assert [row[1:] for row in table["rows"]] == [
+        ["L1 Local L1", "A.2.I1", "Same indicator (every figure counts nationally)", 4, 1],
+        ["L2 Local L2", "1.a", "Sums into (its total adds to the national total)", 30, 1],
+    ]
+
+
+def test_mali_s_coverage_map_is_drawn_without_the_internet(mali: Plan) -> None:
+    from places.loading import load_mali_places
+
+    load_mali_places()
+    page = Client().get("/fr/plans/ml-2019-2023/local-plans/").content.decode()
+    section = page[page.index('id="coverage"') :]
+    assert "<svg" in section and "Couverture des régions" in section
+    assert "Kayes" in section and "http://" not in section.replace("http://www.w3.org", "")
