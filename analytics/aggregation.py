@@ -26,7 +26,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Sum,
 from django.db.models.functions import RowNumber
 
 from actors.models import ReportingUnit
-from operations.schedule import quarter_end
+from operations.schedule import quarter_bounds
 from places.geography import open_between
 from plans.models import Accumulation, Indicator, IndicatorLink, IndicatorType, LinkRule
 from reporting.content import TOTAL
@@ -58,10 +58,10 @@ class Span:
         return cls((first, 1), (last, 4))
 
     def first_day(self) -> date:
-        return date(self.first[0], 3 * self.first[1] - 2, 1)
+        return quarter_bounds(*self.first)[0]
 
     def last_day(self) -> date:
-        return quarter_end(*self.last)
+        return quarter_bounds(*self.last)[1]
 
     def periods(self) -> Q:
         (y0, q0), (y1, q1) = self.first, self.last

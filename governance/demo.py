@@ -23,13 +23,13 @@ from governance.meetings import (
     RecommendationInput,
     add_recommendation,
     is_member_on,
-    quarter_bounds,
     record_meeting,
     update_recommendation,
 )
 from governance.models import Meeting, Recommendation, Risk
 from governance.risks import RiskInput, review_risk, save_risk
 from nap1325.models import AuditEntry, audit
+from operations.schedule import quarter_bounds
 from plans.models import Plan
 
 FICTITIOUS = "Données fictives de démonstration. / Fictitious demonstration data."

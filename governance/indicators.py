@@ -65,12 +65,6 @@ REGISTRY: dict[str, MeetingsHeld] = {
 }
 
 
-def span_dates(span: Span) -> tuple[date, date]:
-    from governance.meetings import quarter_bounds
-
-    return quarter_bounds(*span.first)[0], quarter_bounds(*span.last)[1]
-
-
 def is_computed(indicator: Indicator) -> bool:
     return indicator.key in REGISTRY and indicator.type == IndicatorType.COUNT
 
@@ -109,7 +103,7 @@ def meetings_held(indicators: list[Indicator], span: Span, cell: str) -> dict[in
     }
     if not wanted:
         return {}
-    first, last = span_dates(span)
+    first, last = span.first_day(), span.last_day()
     plans = {indicator.plan_id for indicator, _kinds in wanted.values()}
     held = {
         (row["body__plans"], row["body__kind"]): row["meetings"]
@@ -170,7 +164,7 @@ def shares_observed(indicators: list[Indicator], span: Span) -> dict[int, Aggreg
     fed = fed_bodies(indicators)
     if not fed:
         return {}
-    first, last = span_dates(span)
+    first, last = span.first_day(), span.last_day()
     latest: dict[int, Observation] = {}
     for observation in Observation.objects.filter(
         body__in={body for bodies in fed.values() for body in bodies},

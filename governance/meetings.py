@@ -36,7 +36,7 @@ from governance.models import (
     RecommendationUpdate,
 )
 from nap1325.models import audit
-from operations.schedule import quarter_end
+from operations.schedule import quarter_bounds
 from plans.models import Plan
 from reporting.evidence import file_type_of
 
@@ -240,10 +240,6 @@ def record_meeting(
 
 
 # --- planned and missed meetings -------------------------------------------
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    return date(year, 3 * quarter - 2, 1), quarter_end(year, quarter)
 
 
 def planned_slots(body: Body, year: int) -> list[tuple[date, date]]:

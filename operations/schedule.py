@@ -14,6 +14,11 @@ def quarter_end(year: int, quarter: int) -> date:
     return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """The first and the last day of a quarter."""
+    return date(year, 3 * quarter - 2, 1), quarter_end(year, quarter)
+
+
 def quarter_of(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 

@@ -25,7 +25,7 @@ from actors.permissions import may
 from nap1325.models import AuditEntry, audit
 from operations.actions import record_progress
 from operations.models import ActivityVersion
-from operations.schedule import quarter_end
+from operations.schedule import quarter_bounds
 from places.geography import open_between
 from plans.models import Plan
 from reporting import notify
@@ -63,9 +63,7 @@ def stale_message() -> str:
 
 def period_bounds(period: ReportingPeriod) -> tuple[date, date]:
     if period.quarter:
-        return date(period.year, 3 * period.quarter - 2, 1), quarter_end(
-            period.year, period.quarter
-        )
+        return quarter_bounds(period.year, period.quarter)
     return date(period.year, 1, 1), date(period.year, 12, 31)
 
 
