@@ -10,6 +10,7 @@ read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -50,6 +51,25 @@ def open_between(first: date, last: date, prefix: str = "") -> Q:
     if prefix:
         condition |= Q(**{f"{prefix.removesuffix('__')}__isnull": True})
     return condition
+
+
+def within(place: Place, prefix: str = "") -> Q:
+    """The place itself, one of its children (cercles) or one of theirs
+    (communes), at `prefix` (e.g. "place__" from reporting units)."""
+    return (
+        Q(**{f"{prefix}pk": place.pk})
+        | Q(**{f"{prefix}parent": place})
+        | Q(**{f"{prefix}parent__parent": place})
+    )
+
+
+def region_of(code: str, parents: Mapping[str, str | None]) -> str:
+    """The top-level place (region) a place lies in, however deep."""
+    seen = {code}
+    while (parent := parents.get(code)) and parent not in seen:
+        seen.add(parent)
+        code = parent
+    return code
 
 
 def quarter_start(day: date) -> bool:

@@ -224,8 +224,7 @@ def coverage(plan: Plan, on: date) -> list[Coverage]:
     cercles' and communes' included), whether a committee of theirs exists,
     and the latest quarter with a validated report from a unit placed in it
     (three queries and the places)."""
-    from places.geography import parents_on
-    from publishing.figures import region_of
+    from places.geography import parents_on, region_of
     from reporting.models import Submission, SubmissionStatus
 
     parents = parents_on(plan.country, on)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from analytics.aggregation import Span
 from analytics.execution import activity_completion, budget_execution
 from analytics.progress import Band
+from places.geography import within
 from plans.models import DimensionKind, FrameworkElement, IndicatorType
 from publishing import charts
 from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures, regions_of
@@ -126,11 +126,7 @@ def local_section(scope: Scope, reading: Reading) -> Section | None:
     region = scope.region
     assert region is not None
     indicators = list(
-        Indicator.objects.filter(
-            Q(plan__place=region) | Q(plan__place__parent=region)
-            | Q(plan__place__parent__parent=region),
-            plan__parent=scope.plan,
-        )
+        Indicator.objects.filter(within(region, "plan__place__"), plan__parent=scope.plan)
         .select_related("plan__place", "rolls_up__national")
         .order_by("plan__place__code", "key")
     )  # fmt: skip

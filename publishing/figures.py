@@ -36,7 +36,7 @@ from analytics.aggregation import (
 )
 from analytics.progress import IndicatorProgress, progress_rows
 from analytics.suppression import suppressed, threshold
-from places.geography import parents_on
+from places.geography import open_between, parents_on, region_of, within
 from places.models import Place
 from plans.models import (
     DimensionKind,
@@ -92,12 +92,7 @@ class Scope:
         if self.institution:
             return ReportingUnit.objects.filter(institution=self.institution)
         if self.region:
-            # Units in the region, in one of its cercles or in one of their communes.
-            return ReportingUnit.objects.filter(
-                Q(place=self.region)
-                | Q(place__parent=self.region)
-                | Q(place__parent__parent=self.region)
-            )
+            return ReportingUnit.objects.filter(within(self.region, "place__"))
         return None
 
 
@@ -184,10 +179,7 @@ def regions_of(plan: Plan, span: Span | None = None) -> dict[str, Place]:
     keeps its figures of before the reform)."""
     regions = Place.objects.filter(country=plan.country, parent__isnull=True)
     if span is not None:
-        regions = regions.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=span.last_day()),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=span.first_day()),
-        )
+        regions = regions.filter(open_between(span.first_day(), span.last_day()))
     return {place.code: place for place in regions.order_by("code")}
 
 
@@ -305,15 +297,6 @@ def places_of(
         code: Shown(combined(parts, indicator.type, other_units=True))
         for code, parts in regions.items()
     }
-
-
-def region_of(code: str, parents: Mapping[str, str | None]) -> str:
-    """The top-level place (region) a place lies in, however deep."""
-    seen = {code}
-    while (parent := parents.get(code)) and parent not in seen:
-        seen.add(parent)
-        code = parent
-    return code
 
 
 def protect(row: Row) -> None:

@@ -93,7 +93,7 @@ def test_other_indicators_are_never_suppressed(world: dict[str, Any]) -> None:
 
 
 def test_a_region_counts_the_units_of_all_its_places(world: dict[str, Any]) -> None:
-    from publishing.figures import region_of
+    from places.geography import region_of
 
     north = world["regions"]["XX-N"]
     cercle = Place.objects.create(
