@@ -156,9 +156,10 @@ def _validate(data: ReformInput) -> dict[str, Place]:
                 _("%(where)s: no place “%(code)s” open on %(date)s to be its parent.")
                 % {"where": where, "code": new.parent, "date": data.effective_on.isoformat()}
             )
+    closing = {known[code].pk for code in data.old if code in known}
     children = {
-        p.code for p in known.values() if p.parent_id and p.parent is not None
-        and p.parent.code in data.old and p.is_valid_on(data.effective_on)
+        p.code for p in known.values()
+        if p.parent_id in closing and p.is_valid_on(data.effective_on)
     }  # fmt: skip
     for child in sorted(children - set(data.moves)):
         errors.setdefault("moves", []).append(
