@@ -29,6 +29,7 @@ from governance.models import (
     RecommendationSource,
     RecommendationStatus,
 )
+from nap1325.forms import attach_errors
 from plans.models import Plan
 from plans.views import get_plan
 
@@ -141,20 +142,6 @@ def _require_recorder(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _attach(exc: ValidationError, form: forms.Form, extra: Any = None) -> None:
-    """The action's refusal, on the fields it names."""
-    if not hasattr(exc, "error_dict"):
-        for problem in exc.messages:
-            form.add_error(None, problem)
-        return
-    for name, problems in exc.message_dict.items():
-        for problem in problems:
-            if extra is not None and name == "attendance":
-                extra._non_form_errors = extra.error_class([*extra.non_form_errors(), problem])
-            else:
-                form.add_error(name if name in form.fields else None, problem)
-
-
 def _year(request: HttpRequest, plan: Plan, today: date) -> int:
     year = request.GET.get("year", "")
     if year.isdigit() and 1900 < int(year) < 3000:
@@ -261,7 +248,7 @@ def meeting_edit(request: HttpRequest, key: str, meeting: str | None = None) -> 
                     minutes_file=form.cleaned_data.get("minutes_file"),
                 )
             except ValidationError as exc:
-                _attach(exc, form, attendance)
+                attach_errors(exc, form, {"attendance": attendance})
             else:
                 messages.success(request, _("Meeting saved."))
                 return redirect("meeting", plan.key, saved.uuid)
@@ -356,7 +343,7 @@ def recommendation_new(request: HttpRequest, key: str) -> HttpResponse:
         try:
             saved = actions.add_recommendation(plan, data, by=request.user)
         except ValidationError as exc:
-            _attach(exc, form)
+            attach_errors(exc, form)
         else:
             messages.success(request, _("Recommendation recorded."))
             if saved.meeting is not None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nap1325.forms import attach_errors
 from operations import actions
 from operations.compare import compare_versions
 from operations.forms import (
@@ -285,7 +286,7 @@ def activity_edit(
                     activity=existing.activity if existing else None,
                 )
             except ValidationError as exc:
-                _attach(exc, form, lines)
+                attach_errors(exc, form, {"budget_lines": lines})
             else:
                 messages.success(request, _("Activity %(code)s saved.") % {"code": saved.code})
                 return redirect(saved)
@@ -313,22 +314,6 @@ def activity_edit(
             "year_rows": year_rows,
         },
     )
-
-
-def _attach(exc: ValidationError, form: ActivityForm, lines: Any) -> None:
-    if not hasattr(exc, "error_dict"):
-        for problem in exc.messages:
-            form.add_error(None, problem)
-        return
-    for name, problems in exc.message_dict.items():
-        if name == "budget_lines":
-            lines._non_form_errors = lines.error_class(problems)
-        elif name in form.fields:
-            for problem in problems:
-                form.add_error(name, problem)
-        else:
-            for problem in problems:
-                form.add_error(None, problem)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.permissions import may
+from nap1325.forms import attach_errors
 from places.models import Place
 from plans import local
 from plans.models import FrameworkElement, Indicator, LinkRule, Plan
@@ -25,13 +26,6 @@ from plans.views import get_plan
 def _require(request: HttpRequest) -> None:
     if not may(request.user, "manage_local_plans"):
         raise PermissionDenied
-
-
-def _attach(exc: ValidationError, form: forms.Form) -> None:
-    """The action's refusal, on the fields it names."""
-    for name, problems in getattr(exc, "message_dict", {None: exc.messages}).items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
 
 
 class PlaceChoice(forms.ModelChoiceField):
@@ -125,7 +119,7 @@ def local_plan_new(request: HttpRequest, key: str) -> HttpResponse:
                 parent, local.LocalPlanInput(**form.cleaned_data), by=request.user
             )
         except ValidationError as exc:
-            _attach(exc, form)
+            attach_errors(exc, form)
         else:
             messages.success(request, _("Plan created; now add its indicators."))
             return redirect("local_indicator_new", plan.key)
@@ -146,7 +140,7 @@ def local_indicator_new(request: HttpRequest, key: str) -> HttpResponse:
                 plan, local.LocalIndicatorInput(**form.cleaned_data), by=request.user
             )
         except ValidationError as exc:
-            _attach(exc, form)
+            attach_errors(exc, form)
         else:
             messages.success(request, _("Indicator %(code)s added.") % {"code": indicator.code})
             return redirect("local_indicator_new", plan.key)
