@@ -9,7 +9,11 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from governance.observatory import DEFAULT_FILE, ObservatoryFileInvalid, load_observatory
-from plans.management.commands._language import activate_language, add_language_argument
+from plans.management.commands._language import (
+    activate_language,
+    add_language_argument,
+    file_refused,
+)
 
 
 class Command(BaseCommand):
@@ -30,12 +34,7 @@ class Command(BaseCommand):
         try:
             report = load_observatory(options["file"])
         except ObservatoryFileInvalid as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                _("%(count)d error(s): the file was not loaded, nothing was written.")
-                % {"count": len(exc.errors)}
-            ) from exc
+            raise file_refused(self.stderr, exc.errors) from exc
         except DatabaseError as exc:
             raise CommandError(
                 _("The database refused the file (%(reason)s): nothing was written.")

@@ -11,7 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from places.loading import BoundariesInvalid, Mapping, load_boundaries, load_mali_places
-from plans.management.commands._language import activate_language, add_language_argument
+from plans.management.commands._language import (
+    activate_language,
+    add_language_argument,
+    file_refused,
+)
 
 
 class Command(BaseCommand):
@@ -55,12 +59,7 @@ class Command(BaseCommand):
                 valid_from=options["valid_from"], source=options["source"],
             )  # fmt: skip
         except BoundariesInvalid as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                _("%(count)d error(s): the file was not loaded, nothing was written.")
-                % {"count": len(exc.errors)}
-            ) from exc
+            raise file_refused(self.stderr, exc.errors) from exc
         self.stdout.write(
             self.style.SUCCESS(
                 _("Places loaded: %(created)d created, %(updated)d updated, %(same)d unchanged.")
