@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from actors.models import Institution, InstitutionKind, ReportingUnit
 from actors.permissions import may
 from nap1325.models import audit
+from operations.schedule import quarter_of
 from places.models import Place
 from plans.models import (
     FrameworkElement,
@@ -212,8 +213,8 @@ class Coverage:
     def recent(self, on: date) -> bool:
         if self.last_report is None:
             return False
-        year, quarter = self.last_report
-        return (on.year * 4 + (on.month - 1) // 3) - (year * 4 + quarter - 1) <= 4
+        (year, quarter), (now_year, now_quarter) = self.last_report, quarter_of(on)
+        return (now_year * 4 + now_quarter) - (year * 4 + quarter) <= 4
 
     def score(self, on: date) -> int:
         return int(bool(self.plans)) + int(self.committee) + int(self.recent(on))

@@ -3,6 +3,7 @@ a place, a new local indicator linked to a national one (the TMU)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -77,8 +78,6 @@ class LocalIndicatorForm(forms.Form):
 def local_plans(request: HttpRequest, key: str) -> HttpResponse:
     """A plan's regional and local plans, each with its place, and the
     coverage of the regions: a plan, a committee, recent reports."""
-    from decimal import Decimal
-
     from publishing.maps import choropleth
 
     plan = get_plan(key)
