@@ -98,7 +98,9 @@ def _pinched(outline: Any) -> bool:
     return area > 0 and abs(shapely.make_valid(outline).area - area) <= area * 1e-9
 
 
-def read_features(path: Path | str) -> tuple[str, list[dict[str, Any]]]:
+def read_features(path: Path | str) -> tuple[str, list[dict[str, Any]], str]:
+    """The file's name, its features and its attribution (a member some
+    publishers add to the FeatureCollection; "" without)."""
     name = Path(path).name
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -113,7 +115,7 @@ def read_features(path: Path | str) -> tuple[str, list[dict[str, Any]]]:
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise BoundariesInvalid([PlaceError(name, "features", _("no feature"))])
-    return name, features
+    return name, features, _text(data.get("attribution"))[:300]
 
 
 def _text(value: Any) -> str:
@@ -202,8 +204,10 @@ def load_boundaries(
     by: Any = None,
 ) -> LoadReport:
     """Create or update the places of a GeoJSON file, all or nothing.
-    A place is matched by country and code; loading twice changes nothing."""
-    name, features = read_features(path)
+    A place is matched by country and code; loading twice changes nothing.
+    The source, printed under every map, defaults to the file's attribution."""
+    name, features, attribution = read_features(path)
+    source = source or attribution
     places = check_features(name, features, country, mapping)
     report = LoadReport()
     with transaction.atomic():
@@ -251,7 +255,6 @@ def load_boundaries(
 
 def load_mali_places() -> int:
     """Create or update Mali's regions and cercles; return how many there are."""
-    source = "OCHA COD-AB (CC BY-IGO 3.0)"
-    load_boundaries(DATA / "mali-regions.geojson", "ML", MALI_REGIONS, source=source)
-    load_boundaries(DATA / "mali-cercles.geojson", "ML", MALI_CERCLES, source=source)
+    load_boundaries(DATA / "mali-regions.geojson", "ML", MALI_REGIONS)
+    load_boundaries(DATA / "mali-cercles.geojson", "ML", MALI_CERCLES)
     return Place.objects.filter(country="ML").count()

@@ -9,14 +9,25 @@ that day, so that data keeps the geography valid when it was reported and
 history is never rewritten. The reform records which old place became which
 new ones, and which places moved from one parent to another."""
 
+import hashlib
+import json
 import uuid
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nap1325.i18n import Localized
+
+
+def digest(geometry: Any) -> str:
+    """A short fingerprint of a GeoJSON geometry; "" for none."""
+    if geometry is None:
+        return ""
+    text = json.dumps(geometry, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class PlaceQuerySet(models.QuerySet["Place"]):
@@ -46,6 +57,9 @@ class Place(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     geometry = models.JSONField(_("geometry (GeoJSON)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Set on every save: maps keep projected outlines per process and know
+    # from this short text, not the outline itself, when one has changed.
+    geometry_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     name = Localized("name")
     objects = PlaceQuerySet.as_manager()
@@ -66,6 +80,13 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.geometry_digest = digest(self.geometry)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "geometry" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "geometry_digest"}
+        super().save(*args, **kwargs)
 
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

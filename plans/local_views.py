@@ -22,6 +22,7 @@ from places.models import Place
 from plans import local
 from plans.models import FrameworkElement, Indicator, LinkRule, Plan
 from plans.views import get_plan
+from publishing.maps import choropleth
 
 
 def _require(request: HttpRequest) -> None:
@@ -78,21 +79,18 @@ class LocalIndicatorForm(forms.Form):
 def local_plans(request: HttpRequest, key: str) -> HttpResponse:
     """A plan's regional and local plans, each with its place, and the
     coverage of the regions: a plan, a committee, recent reports."""
-    from publishing.maps import choropleth
-
     plan = get_plan(key)
     rows = plan.local_plans.select_related("place").order_by("place__code")
     today = timezone.localdate()
     regions = local.coverage(plan, today)
-    coverage_map = None
-    if plan.country == "ML" and regions:  # the shipped outlines are Mali's
-        coverage_map = choropleth(
-            {row.place.code: Decimal(row.score(today)) for row in regions},
-            title=_("Coverage of the regions"),
-            legend_title=_("Plan, committee, recent reports (0 to 3)"),
-            classes=4,
-            names={row.place.code: row.place.name for row in regions},
-        )
+    coverage_map = choropleth(
+        {row.place.code: Decimal(row.score(today)) for row in regions},
+        country=plan.country,
+        on=today,
+        title=_("Coverage of the regions"),
+        legend_title=_("Plan, committee, recent reports (0 to 3)"),
+        classes=4,
+    )
     return render(
         request,
         "plans/local_plans.html",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from analytics.execution import activity_completion, budget_execution
 from analytics.progress import Band
 from places.geography import within
 from plans.models import DimensionKind, FrameworkElement, IndicatorType
-from publishing import charts
+from publishing import charts, maps
 from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures, regions_of
 from publishing.tables import HIDDEN, Column, Table, Value, shown
 
@@ -343,19 +344,19 @@ def map_section(scope: Scope, row: Row, span: Span | None = None) -> Section:
             values[category.key] = None if figure_shown.hidden else figure_shown.value
             names[category.key] = category.name
         tables.append(by_cercle)
-    chart = None
-    if scope.plan.country == "ML":  # the only country whose boundaries ship with the platform
-        from publishing import maps
-
-        chart = maps.choropleth(
-            values,
-            level="cercle" if level == "cercle" else "region",
-            title=f"{indicator.reference} {indicator.title}",
-            legend_title=indicator.unit or _("Value"),
-            number_format=decimal_format,
-            no_data_label=_("No data or suppressed"),
-            names=names,
-        )
+    # Drawn with the places open on the period's last day (after a reform,
+    # its new regions); the table keeps every region open in the period.
+    chart = maps.choropleth(
+        values,
+        country=scope.plan.country,
+        on=span.last_day() if span is not None else timezone.localdate(),
+        level="cercle" if level == "cercle" else "region",
+        title=f"{indicator.reference} {indicator.title}",
+        legend_title=indicator.unit or _("Value"),
+        number_format=decimal_format,
+        no_data_label=_("No data or suppressed"),
+        names=names,
+    )
     note = (
         _("From the indicator's breakdown by place.")
         if place_breakdown is not None

@@ -1,6 +1,8 @@
-"""Choropleth maps of Mali's regions or cercles as inline SVG, drawn on the
-server from the GeoJSON shipped in nap1325/data/places (OCHA COD-AB,
-CC BY-IGO 3.0): nothing is fetched, and the data's attribution is always
+"""Choropleth maps of a country's regions or cercles as inline SVG, drawn on
+the server from the outlines of the places open on a day (loaded with
+`manage.py loadplaces`, opened by reforms): nothing is fetched, a split
+region draws as its new regions from the day the reform takes effect, and
+the places' sources (for Mali, OCHA COD-AB, CC BY-IGO 3.0) are always
 printed on the map.
 
 Class breaks are equal intervals with round bounds ("20 – 40"), at most
@@ -15,20 +17,20 @@ fill and the lowest the lightest.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any, Literal
 
-from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from nap1325.i18n import Localized
+from places.models import Place
 from publishing.charts import (
     CHAR_WIDTH,
     FONT_SIZE,
@@ -49,9 +51,6 @@ from publishing.charts import (
 
 Level = Literal["region", "cercle"]
 
-DATA = Path(settings.BASE_DIR) / "nap1325" / "data" / "places"
-FILES: dict[str, str] = {"region": "mali-regions.geojson", "cercle": "mali-cercles.geojson"}
-
 PAD = 6  # around the country, in viewBox units
 GRID = 0.5  # projected points snap to this grid: finer than the eye, and
 # since a shared border snaps the same way on both sides, no slivers open.
@@ -66,14 +65,11 @@ PALETTE = ("#efedf5", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#5
 @dataclass(frozen=True)
 class Shape:
     code: str
-    name: str
+    name_fr: str
+    name_en: str
     path: str  # SVG path data, in viewBox units
 
-
-@dataclass(frozen=True)
-class Layer:
-    shapes: tuple[Shape, ...]
-    attribution: str
+    name = Localized("name")
 
 
 @dataclass(frozen=True)
@@ -94,16 +90,24 @@ class Frame:
         return round(x / GRID) * GRID, round(y / GRID) * GRID
 
 
-@cache
-def _geojson(level: str) -> dict[str, Any]:
-    if level not in FILES:
-        raise ValueError(f"level must be one of {sorted(FILES)}, not {level!r}")
-    data: dict[str, Any] = json.loads((DATA / FILES[level]).read_text(encoding="utf-8"))
-    return data
+@dataclass(frozen=True)
+class Layer:
+    """A level's places open on a day, projected, with the region borders
+    drawn over cercles and the sources to print."""
+
+    shapes: tuple[Shape, ...]
+    outlines: tuple[Shape, ...]
+    frame: Frame
+    left_edge: tuple[float, ...]
+    attribution: str
 
 
-def _rings(feature: Mapping[str, Any]) -> Iterator[list[list[float]]]:
-    geometry = feature["geometry"]
+# A place as the layer's key sees it: pk, code, names, source and the digest
+# of its outline, so any change to a place draws a new layer.
+Key = tuple[int, str, str, str, str, str]
+
+
+def _rings(geometry: Mapping[str, Any]) -> Iterator[list[list[float]]]:
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":
         polygons = [polygons]
@@ -111,14 +115,12 @@ def _rings(feature: Mapping[str, Any]) -> Iterator[list[list[float]]]:
         yield from polygon
 
 
-@cache
-def _frame() -> Frame:
-    """Fitted to the regions, which cover the whole country."""
-    points = [p for f in _geojson("region")["features"] for ring in _rings(f) for p in ring]
+def _fit(geometries: Sequence[Mapping[str, Any]]) -> Frame:
+    points = [p for geometry in geometries for ring in _rings(geometry) for p in ring]
     west, east = min(p[0] for p in points), max(p[0] for p in points)
     south, north = min(p[1] for p in points), max(p[1] for p in points)
     shrink = math.cos(math.radians((south + north) / 2))
-    scale = (WIDTH - 2 * PAD) / ((east - west) * shrink)
+    scale = (WIDTH - 2 * PAD) / max((east - west) * shrink, north - south, 1e-9)
     return Frame(west, north, shrink, scale, (north - south) * scale + 2 * PAD)
 
 
@@ -155,27 +157,13 @@ def _path(rings: Iterator[list[list[float]]], frame: Frame) -> str:
     return "".join(out)
 
 
-@cache
-def _layer(level: str) -> Layer:
-    """A level's places, projected once per process."""
-    data = _geojson(level)
-    frame = _frame()
-    shapes = tuple(
-        Shape(str(feature["id"]), feature["properties"]["name"], _path(_rings(feature), frame))
-        for feature in data["features"]
-    )
-    return Layer(shapes, data["attribution"])
-
-
-@cache
-def _left_edge() -> tuple[float, ...]:
+def _left_edge(geometries: Sequence[Mapping[str, Any]], frame: Frame) -> tuple[float, ...]:
     """For each row of the map (one viewBox unit high), the leftmost x the
     country reaches: where a legend in the top-left corner would fit."""
-    frame = _frame()
     rows = math.ceil(frame.height)
     edge = [float(WIDTH)] * rows
-    for feature in _geojson("region")["features"]:
-        for ring in _rings(feature):
+    for geometry in geometries:
+        for ring in _rings(geometry):
             points = [frame.project(lon, lat) for lon, lat in ring]
             for (x0, y0), (x1, y1) in pairwise(points):
                 for row in range(max(int(min(y0, y1)), 0), min(int(max(y0, y1)) + 1, rows)):
@@ -183,12 +171,52 @@ def _left_edge() -> tuple[float, ...]:
     return tuple(edge)
 
 
-def region_of_cercle() -> dict[str, str]:
-    """Each cercle's OCHA pcode ("ML0101") → its region's ISO 3166-2 code ("ML-1")."""
-    return {
-        feature["properties"]["ocha_pcode"]: feature["properties"]["region_iso_3166_2"]
-        for feature in _geojson("cercle")["features"]
-    }
+def _keys(places: Any) -> tuple[Key, ...]:
+    return tuple(
+        places.exclude(geometry_digest="")
+        .order_by("code")
+        .values_list("pk", "code", "name_fr", "name_en", "source", "geometry_digest")
+    )
+
+
+def layer(country: str, level: Level, on: date) -> Layer | None:
+    """The outlines of a country's regions (its top-level places) or cercles
+    (their children) open on `on`, from the places stored by `loadplaces`
+    or a reform; None when the country has no outlines at that level."""
+    if level not in ("region", "cercle"):
+        raise ValueError(f"level must be 'region' or 'cercle', not {level!r}")
+    open_places = Place.objects.filter(country=country).valid_on(on)
+    regions = _keys(open_places.filter(parent__isnull=True))
+    shapes = (
+        regions
+        if level == "region"
+        else _keys(open_places.filter(parent__isnull=False, parent__parent__isnull=True))
+    )
+    if not shapes:
+        return None
+    return _projected(shapes, regions if level == "cercle" else ())
+
+
+@lru_cache(maxsize=32)
+def _projected(shapes: tuple[Key, ...], outlines: tuple[Key, ...]) -> Layer:
+    """Projected once per process for each set of places and outlines."""
+    wanted = {key[0] for key in (*shapes, *outlines)}
+    geometries: dict[int, Mapping[str, Any]] = dict(
+        Place.objects.filter(pk__in=wanted).values_list("pk", "geometry")  # type: ignore[arg-type]
+    )
+    frame_on = [geometries[key[0]] for key in (outlines or shapes)]
+    frame = _fit(frame_on)
+
+    def drawn(keys: tuple[Key, ...]) -> tuple[Shape, ...]:
+        return tuple(
+            Shape(code, name_fr, name_en, _path(_rings(geometries[pk]), frame))
+            for pk, code, name_fr, name_en, _source, _digest in keys
+        )
+
+    sources = dict.fromkeys(key[4] for key in (*shapes, *outlines) if key[4])
+    return Layer(
+        drawn(shapes), drawn(outlines), frame, _left_edge(frame_on, frame), " · ".join(sources)
+    )
 
 
 def palette(count: int) -> list[str]:
@@ -222,6 +250,8 @@ def _class_of(value: Decimal, breaks: Sequence[Decimal]) -> int:
 def choropleth(
     values: Mapping[str, Decimal | None],
     *,
+    country: str,
+    on: date,
     level: Level = "region",
     title: str,
     legend_title: str,
@@ -229,23 +259,26 @@ def choropleth(
     no_data_label: str | None = None,
     classes: int = 5,
     names: Mapping[str, str] | None = None,
-) -> SafeString:
-    """Mali's regions (level "region", keyed by ISO 3166-2 code: "ML-1",
-    "ML-BKO") or cercles (level "cercle", keyed by OCHA pcode: "ML0101"),
-    each filled by the class of its value, light to dark.
+) -> SafeString | None:
+    """A country's regions (level "region", keyed by place code: "ML-1",
+    "ML-BKO") or cercles (level "cercle": "ML0101") open on `on`, each
+    filled by the class of its value, light to dark; None when the country
+    has no outlines at that level.
 
     A place missing from `values` or valued None is hatched and counts as
     `no_data_label` in the legend; codes not on the map are ignored. At
     most `classes` (1 to 8) equal, round intervals. `names` replaces the
-    file's place names (e.g. translated ones) in the tooltips. A cercle map
+    places' names (in the active language) in the tooltips. A cercle map
     also draws the region borders over the cercles.
     """
     if not 1 <= classes <= len(PALETTE):
         raise ValueError(f"classes must be between 1 and {len(PALETTE)}, not {classes}")
-    layer = _layer(level)
-    frame = _frame()
+    drawn = layer(country, level, on)
+    if drawn is None:
+        return None
+    frame = drawn.frame
     no_data = no_data_label or gettext("No data")
-    known = {shape.code: values.get(shape.code) for shape in layer.shapes}
+    known = {shape.code: values.get(shape.code) for shape in drawn.shapes}
     present = [value for value in known.values() if value is not None]
     breaks, class_labels = _classes(present, classes, number_format)
     fills = palette(len(class_labels)) if class_labels else []
@@ -253,7 +286,7 @@ def choropleth(
     hatch = f"url(#{ident}-nodata)"
 
     places: list[SafeString] = []
-    for shape in layer.shapes:
+    for shape in drawn.shapes:
         value = known[shape.code]
         name = (names or {}).get(shape.code, shape.name)
         shown = no_data if value is None else number_format(value)
@@ -278,8 +311,8 @@ def choropleth(
             fill_rule="evenodd",
         ),
     ]
-    if level == "cercle":
-        outlines = [element("path", d=shape.path) for shape in _layer("region").shapes]
+    if drawn.outlines:
+        outlines = [element("path", d=shape.path) for shape in drawn.outlines]
         body.append(
             element(
                 "g",
@@ -296,14 +329,14 @@ def choropleth(
     if len(present) < len(known):
         items.append((no_data, hatch))
     legend, legend_width, legend_height = _legend(legend_title, items)
-    edge = _left_edge()
+    edge = drawn.left_edge
     fits = min(edge[: math.ceil(legend_height) + PAD], default=0) > legend_width + PAD
     legend_top = 0.0 if fits else frame.height
     body.append(element("g", markup(legend), transform=f"translate(1 {number(legend_top)})"))
 
     bottom = max(frame.height, legend_top + legend_height) + 4
     chars = int(WIDTH / (CHAR_WIDTH * ATTRIBUTION_SIZE))
-    lines = wrap(layer.attribution, chars, lines=4)
+    lines = wrap(drawn.attribution, chars, lines=4) if drawn.attribution else []
     for i, line in enumerate(lines):
         body.append(
             element(

@@ -49,6 +49,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
+        call_command("loadplaces", verbosity=0)  # Mali's regions and cercles, with outlines
         call_command("loadplan", str(MALI_PLAN), verbosity=0)
 
 

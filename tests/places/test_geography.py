@@ -6,6 +6,7 @@ the old region and later ones on the new, national totals unchanged."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal as D
 from io import StringIO
@@ -24,6 +25,7 @@ from places.loading import BoundariesInvalid, Mapping, load_boundaries, load_mal
 from places.models import Move, Place, Succession
 from plans.models import Indicator, IndicatorResponsibility, Plan
 from publishing.figures import Reading, Scope, figures, regions_of
+from publishing.maps import choropleth
 from reporting.actions import expected_units
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
 
@@ -84,10 +86,11 @@ def test_a_parent_may_come_later_in_the_same_file(tmp_path: Path) -> None:
 
 def test_loading_twice_changes_nothing(tmp_path: Path) -> None:
     path = write(tmp_path, [feature("R1", square(0, 0, 2, 2))])
+    audited = AuditEntry.objects.filter(action="places.load").count()
     first = load_boundaries(path, "XX", REGIONS)
     again = load_boundaries(path, "XX", REGIONS)
     assert (first.created, again.created, again.updated, again.unchanged) == (1, 0, 0, 1)
-    assert AuditEntry.objects.filter(action="places.load").count() == 1
+    assert AuditEntry.objects.filter(action="places.load").count() == audited + 1
 
 
 def test_mali_loads_its_regions_and_cercles_with_their_outlines() -> None:
@@ -258,6 +261,40 @@ def test_the_boundaries_file_reloaded_keeps_the_reform_s_moves(
     load_boundaries(write(tmp_path, cercles, "again.geojson"), "XX", MAPPING)
     parent = Place.objects.get(country="XX", code="C11").parent
     assert parent is not None and parent.code == "R1N"
+
+
+def map_codes(svg: str | None) -> list[str]:
+    assert svg is not None
+    return re.findall(r'data-code="([^"]+)"', svg)
+
+
+def test_the_map_draws_the_places_open_on_its_day(
+    world: dict[str, Any], alice: Any, xx_places: dict[str, Place]
+) -> None:
+    """Any country's stored outlines draw; after a split, the new regions."""
+    alice.role_assignments.update(role="tmu_coordinator")
+    before = choropleth(
+        {"R1": D(1)}, country="XX", on=date(2023, 12, 31), title="t", legend_title="l"
+    )
+    assert map_codes(before) == ["R1", "R2"]
+    split_r1(alice)  # R1S has no outline: it is listed, not drawn
+    after = choropleth({}, country="XX", on=date(2024, 1, 1), title="t", legend_title="l")
+    assert map_codes(after) == ["R1N", "R2"]
+    cercles = choropleth({}, country="XX", on=date(2024, 1, 1), level="cercle", title="t",
+                         legend_title="l")  # fmt: skip
+    assert map_codes(cercles) == ["C11", "C12", "C21"]
+    assert cercles is not None
+    borders = cercles[cercles.index('data-outlines="region"') :]
+    assert borders.count("<path") == 2  # R1N's and R2's
+    assert choropleth({}, country="ZZ", on=date(2024, 1, 1), title="t", legend_title="l") is None
+
+
+def test_a_reloaded_outline_is_drawn_anew(xx_places: dict[str, Place], tmp_path: Path) -> None:
+    first = choropleth({}, country="XX", on=date(2024, 1, 1), title="t", legend_title="l")
+    features = [feature("R1", square(0, 0, 3, 2)), feature("R2", square(3, 0, 4, 2))]
+    load_boundaries(write(tmp_path, features), "XX", REGIONS)
+    again = choropleth({}, country="XX", on=date(2024, 1, 1), title="t", legend_title="l")
+    assert map_codes(first) == map_codes(again) and first != again
 
 
 @pytest.mark.parametrize(

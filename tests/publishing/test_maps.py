@@ -1,5 +1,6 @@
-"""Choropleth maps of Mali from the shipped GeoJSON: every place drawn,
-classes light to dark, "no data" hatched, the data's attribution printed."""
+"""Choropleth maps of Mali from the stored outlines (loaded from the shipped
+GeoJSON): every place drawn, classes light to dark, "no data" hatched, the
+data's attribution printed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from publishing.maps import PALETTE, choropleth, palette, region_of_cercle
+from publishing import maps
+from publishing.maps import PALETTE, palette
 
 SVG = "{http://www.w3.org/2000/svg}"
 PLACES = Path(settings.BASE_DIR) / "nap1325" / "data" / "places"
@@ -43,8 +46,20 @@ def legend_texts(root: ET.Element) -> list[str]:
     return [t.text or "" for t in root.iter(f"{SVG}text") if "data-attribution" not in t.attrib]
 
 
+TODAY = date(2026, 1, 1)
+
+
+def choropleth(values: Mapping[str, D | None], **options: Any) -> str:
+    svg = maps.choropleth(values, country="ML", on=TODAY, **options)
+    assert svg is not None
+    return svg
+
+
 def regions_map(values: Mapping[str, D | None], **options: Any) -> str:
     return choropleth(values, title="Women in councils", legend_title="Share (%)", **options)
+
+
+pytestmark = pytest.mark.django_db
 
 
 def test_every_region_of_the_file_is_drawn() -> None:
@@ -155,13 +170,6 @@ def test_paths_stay_inside_the_view_box() -> None:
             for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
                 x, y = x + dx, y + dy
                 assert 0 <= x <= width and 0 <= y <= height
-
-
-def test_region_of_cercle() -> None:
-    regions = region_of_cercle()
-    assert sorted(regions) == sorted(CERCLE_CODES)
-    assert set(regions.values()) <= set(REGION_CODES)
-    assert regions["ML0101"] == "ML-1"
 
 
 @pytest.mark.parametrize(
