@@ -191,7 +191,7 @@ def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="classes"):
         regions_map({}, classes=0)
     with pytest.raises(ValueError, match="level"):
-        choropleth({}, level="commune", title="t", legend_title="x")  # type: ignore[arg-type]
+        choropleth({}, level="commune", title="t", legend_title="x")
 
 
 @pytest.mark.parametrize("count", range(1, len(PALETTE) + 1))
