@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from actors.permissions import may
 from nap1325.models import audit
+from places.loading import geometry_problem
 from places.models import Move, Place, Reform, ReformKind, Succession
 
 
@@ -148,6 +149,8 @@ def _validate(data: ReformInput) -> dict[str, Place]:
                 _("%(where)s: the code “%(code)s” is already used; a code names one place for "
                   "all time.") % {"where": where, "code": new.code}
             )  # fmt: skip
+        if new.geometry is not None and (problem := geometry_problem(new.geometry)):
+            errors.setdefault("new", []).append(f"{where}: {problem}")
         if new.parent is not None and not (
             new.parent in known and known[new.parent].is_valid_on(data.effective_on)
             and new.parent not in data.old

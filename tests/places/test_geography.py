@@ -306,6 +306,23 @@ def test_a_reloaded_outline_is_drawn_anew(xx_places: dict[str, Place], tmp_path:
         ({"new": [NewPlace("R2", "Deux"), NewPlace("R9", "Neuf")]}, "new", "already used"),
         ({"old": ["R7"]}, "old", "No place “R7”."),
         ({"moves": {"C11": "R1N", "C12": "R1"}}, "moves", "no new or open place “R1”"),
+        (
+            {
+                "new": [
+                    NewPlace(
+                        "R1N",
+                        "N",
+                        geometry={
+                            "type": "Polygon",
+                            "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]],
+                        },
+                    ),
+                    NewPlace("R1S", "S"),
+                ]
+            },
+            "new",
+            "New place 1: invalid outline: Self-intersection",
+        ),
     ],
 )
 def test_a_bad_reform_is_refused_and_changes_nothing(
@@ -325,6 +342,102 @@ def test_only_a_coordinator_or_administrator_records_a_reform(
     for user in (alice, bob):  # an M&E officer; a user without a role
         with pytest.raises(PermissionDenied):
             split_r1(user)
+
+
+REFORM = """\
+country: XX
+kind: split
+effective_on: 2024-01-01
+description_fr: R1 coupée en deux
+description_en: R1 split in two
+source: Decree 12
+old: [R1]
+new:
+  - {code: R1N, name_fr: Nord, name_en: North}
+  - {code: R1S, name_fr: Sud, name_en: South}
+moves: {C11: R1N, C12: R1S}
+outlines: {file: new.geojson, code_property: code}
+"""
+
+
+def reform_files(tmp_path: Path, text: str = REFORM) -> Path:
+    write(tmp_path, [feature("R1N", square(0, 1, 2, 2)), feature("R1S", square(0, 0, 2, 1))],
+          "new.geojson")  # fmt: skip
+    path = tmp_path / "reform.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_reform_file_is_recorded_by_the_command(
+    world: dict[str, Any], alice: Any, tmp_path: Path
+) -> None:
+    alice.role_assignments.update(role="tmu_coordinator")
+    stdout = StringIO()
+    call_command("reform", str(reform_files(tmp_path)), user=alice.username, stdout=stdout,
+                 language="en")  # fmt: skip
+    assert "2 opened" in stdout.getvalue()
+    north = Place.objects.get(country="XX", code="R1N")
+    assert north.valid_from == date(2024, 1, 1) and north.source == "Decree 12"
+    assert north.geometry == square(0, 1, 2, 2)
+    assert parents_on("XX", date(2024, 1, 1))["C12"] == "R1S"
+    assert AuditEntry.objects.filter(action="places.reform", user=alice).exists()
+    svg = choropleth({}, country="XX", on=date(2024, 1, 1), title="t", legend_title="l")
+    assert map_codes(svg) == ["R1N", "R1S", "R2"]
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        (
+            ("effective_on: 2024-01-01", "effective_on: 2024-13-01\ncolour: red"),
+            ["reform.yaml: colour: unknown key",
+             "reform.yaml: effective_on: a date written YYYY-MM-DD"],
+        ),
+        (
+            ("{code: R1S, name_fr: Sud, name_en: South}", "{code: R1X, name_fr: Sud}"),
+            ["reform.yaml: new[1]: no feature with code “R1X” in new.geojson"],
+        ),
+        (
+            ("effective_on: 2024-01-01", "effective_on: 2024-02-01"),
+            ["reform.yaml: effective_on: A reform takes effect on the first day of a quarter "
+             "(1 January, 1 April, 1 July or 1 October), so that each quarter has one map."],
+        ),
+        (
+            ("moves: {C11: R1N, C12: R1S}", "moves: {C11: R1N}"),
+            ["reform.yaml: moves: C12 Place C12 lies in a place the reform closes: give its "
+             "new parent."],
+        ),
+    ],
+)  # fmt: skip
+def test_a_bad_reform_file_is_refused_with_located_errors(
+    world: dict[str, Any], alice: Any, tmp_path: Path, change: tuple[str, str], errors: list[str]
+) -> None:
+    alice.role_assignments.update(role="tmu_coordinator")
+    path = reform_files(tmp_path, REFORM.replace(*change))
+    stderr = StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("reform", str(path), user=alice.username, stderr=stderr, language="en")
+    assert stderr.getvalue().splitlines() == errors
+    assert Place.objects.get(country="XX", code="R1").valid_until is None
+    assert not Place.objects.filter(country="XX", code__in=["R1N", "R1S", "R1X"]).exists()
+
+
+def test_a_reform_file_s_errors_in_french_and_its_rights(
+    world: dict[str, Any], alice: Any, bob: Any, tmp_path: Path
+) -> None:
+    path = reform_files(tmp_path)
+    with pytest.raises(CommandError, match="ne peut pas enregistrer de réforme"):
+        call_command("reform", str(path), user=bob.username, language="fr")
+    with pytest.raises(CommandError, match="Aucun utilisateur « nobody »"):
+        call_command("reform", str(path), user="nobody", language="fr")
+    alice.role_assignments.update(role="tmu_coordinator")
+    stderr = StringIO()
+    path.write_text(REFORM.replace("old: [R1]", "old: [R1"), "utf-8")
+    with pytest.raises(CommandError):
+        call_command("reform", str(path), user=alice.username, stderr=stderr, language="fr")
+    assert stderr.getvalue().startswith("reform.yaml: ligne ")
+    assert "YAML non valide" in stderr.getvalue()
+    assert not Place.objects.filter(country="XX", code="R1N").exists()
 
 
 def test_the_about_data_page_credits_the_boundaries_in_both_languages(
