@@ -49,7 +49,11 @@ class _Loader(yaml.SafeLoader):
     located error rather than the parser's exception."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+def _text_of(loader: _Loader, node: yaml.Node) -> Any:
+    return loader.construct_yaml_str(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _text_of)
 
 
 def _text(value: Any) -> str:
