@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from actors.models import Institution, InstitutionKind, ReportingUnit
 from actors.permissions import may
 from nap1325.models import audit
+from operations.models import FundingSource
 from operations.schedule import quarter_of
 from places.models import Place
 from plans.models import (
@@ -124,6 +125,19 @@ def create_local_plan(parent: Plan, data: LocalPlanInput, *, by: Any) -> Plan:
             country=plan.country, institution=committee, place=place
         )
         plan.institutions.add(committee)
+        # The parent's funding sources, so that the plan's activities can be costed.
+        FundingSource.objects.bulk_create(
+            FundingSource(
+                plan=plan,
+                key=source.key,
+                kind=source.kind,
+                name_fr=source.name_fr,
+                name_en=source.name_en,
+                institution=source.institution,
+                position=source.position,
+            )
+            for source in parent.funding_sources.all()
+        )
         audit(
             "plan.local_create", plan, user=by,
             after={"parent": parent.key, "place": place.code, "key": key},

@@ -120,19 +120,26 @@ def build(
 def local_section(scope: Scope, reading: Reading) -> Section | None:
     """The regional and local plans in the region: each indicator, the
     national indicator it feeds and how, and its figure for the period (what
-    the region contributes nationally)."""
+    the region contributes nationally); then each plan's committee,
+    activities and budget for the year, from its own operational plan."""
     from analytics.aggregation import aggregates
-    from plans.models import Indicator
+    from plans.local import committee_of
+    from plans.models import Indicator, Plan
 
     region = scope.region
     assert region is not None
+    plans = list(
+        Plan.objects.filter(within(region, "place__"), parent=scope.plan)
+        .select_related("place")
+        .order_by("place__code", "key")
+    )
+    if not plans:
+        return None
     indicators = list(
-        Indicator.objects.filter(within(region, "plan__place__"), plan__parent=scope.plan)
+        Indicator.objects.filter(plan__in=plans)
         .select_related("plan__place", "rolls_up__national")
         .order_by("plan__place__code", "key")
     )  # fmt: skip
-    if not indicators:
-        return None
     figures_of = aggregates(indicators, reading.span, include_submitted=reading.include_submitted)
     table = Table(
         "local_plans",
@@ -154,7 +161,34 @@ def local_section(scope: Scope, reading: Reading) -> Section | None:
             HIDDEN if hidden else aggregate.value,
             aggregate.reported,
         )
-    return Section("local_plans", table.title, None, [table], wide=True)
+    execution = Table(
+        "local_execution",
+        _("Regional and local plans: committee, activities and budget in %(year)d")
+        % {"year": reading.year},
+        [Column(_("Plan"), numeric=False), Column(_("Committee"), numeric=False),
+         Column(_("Activities planned")), Column(_("Completed")),
+         Column(_("Planned (XOF)")), Column(_("Disbursed (XOF)")), Column(_("Spent (XOF)")),
+         Column(_("Spending reported by units (XOF)"))],
+    )  # fmt: skip
+    for plan in plans:
+        completion = activity_completion(
+            plan, reading.year, include_submitted=reading.include_submitted
+        ).total
+        money = budget_execution(
+            plan, reading.year, include_submitted=reading.include_submitted
+        ).total
+        committee = committee_of(plan)
+        execution.add(
+            str(plan.title),
+            committee.name if committee else "",
+            completion.planned,
+            completion.completed,
+            money.planned,
+            money.disbursed,
+            money.spent,
+            money.reported_spent,
+        )
+    return Section("local_plans", table.title, None, [table, execution], wide=True)
 
 
 def status_section(scope: Scope, rows: list[Row]) -> Section:

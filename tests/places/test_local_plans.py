@@ -23,7 +23,7 @@ from plans.models import Indicator, IndicatorLink, IndicatorResponsibility, Plan
 from publishing.figures import Reading, Scope, figures
 from reporting import actions
 from reporting.content import expected
-from reporting.entries import ReportInput, ValueInput
+from reporting.entries import ActivityInput, ReportInput, SpendingInput, ValueInput
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
 from tests.places.test_geography import MAPPING, REGIONS, feature, square, write
 
@@ -100,7 +100,9 @@ def create_region_plan_through_the_site(world: dict[str, Any]) -> Plan:
     return plan
 
 
-def report_and_validate(plan: Plan, tmu: Any, figures_of: dict[str, dict[str, Any]]) -> Submission:
+def report_and_validate(
+    plan: Plan, tmu: Any, figures_of: dict[str, dict[str, Any]], **more: Any
+) -> Submission:
     [period] = [p for p in actions.plan_periods(plan, 2023, kind="quarter", by=tmu)
                 if p.quarter == 1]  # fmt: skip
     [submission] = actions.open_period(period, by=tmu)
@@ -111,7 +113,7 @@ def report_and_validate(plan: Plan, tmu: Any, figures_of: dict[str, dict[str, An
         code, _sep, cell = key.partition("~")
         values[(indicators[code].pk, cell.replace(".", ":"))] = ValueInput(**value)
     actions.save_report(
-        submission, ReportInput(values=values), by=tmu, revision=submission.revision,
+        submission, ReportInput(values=values, **more), by=tmu, revision=submission.revision,
         content=content,
     )  # fmt: skip
     actions.submit(submission, by=tmu, content=expected(submission))
@@ -274,3 +276,47 @@ def test_mali_s_coverage_map_is_drawn_without_the_internet(mali: Plan) -> None:
     section = page[page.index('id="coverage"') :]
     assert "<svg" in section and "Couverture des régions" in section
     assert "Kayes" in section and "http://" not in section.replace("http://www.w3.org", "")
+
+
+def test_a_regional_plan_costs_and_follows_its_activities_on_the_region_page(
+    world: dict[str, Any], sources: dict[str, Any]
+) -> None:
+    """The operational-plan machinery works for a regional plan: its own
+    version, an activity led by the committee with a budget line on the
+    parent's funding sources, reported with the quarter's figures, and the
+    region page shows them for the year."""
+    from operations.models import ActivityVersion
+    from tests.operations.test_pages import form_data
+
+    plan = create_region_plan_through_the_site(world)
+    assert sorted(plan.funding_sources.values_list("key", flat=True)) == ["mf", "nb", "p1"]
+    client = Client()
+    client.force_login(world["tmu"])
+    response = client.post(f"/en/plans/{plan.key}/operations/new/", {"year": 2023})
+    assert response.status_code == 302
+    base = f"/en/plans/{plan.key}/operations/1/"
+    element = plan.elements.order_by("sort_path").first()
+    committee = committee_of(plan)
+    assert element is not None and committee is not None
+    data = form_data(
+        world["plan"], plan.funding_sources.get(key="nb"), elements=[element.pk],
+        quarters=["2023-Q1", "2023-Q2"], lead=committee.pk, **{"budget-0-year": "2023"},
+    )  # fmt: skip
+    response = client.post(base + "activities/new/", data)
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert client.post(base + "adopt/").status_code == 302
+    version = ActivityVersion.objects.get(operational_plan__plan=plan, code="ACT5")
+    [line] = version.budget_lines.all()
+    # The committee reports the activity done and what it spent, with its figures.
+    submission = report_and_validate(
+        plan, world["tmu"], {"L1": {"value": D(4)}},
+        activities={version.activity_id: ActivityInput("completed", 100)},
+        spending={line.pk: SpendingInput(450_000)},
+    )  # fmt: skip
+    actions.validate(submission, by=world["checker"])
+    region = client.get("/en/plans/xx-2020-2024/dashboard/regions/R1/?year=2023&format=json").json()
+    table = next(t for t in region["tables"] if t["key"] == "local_execution")
+    # One activity planned and completed; 150,000 × 4 days planned; 450,000 spent as reported.
+    assert table["rows"] == [["R1 regional plan", committee.name_en, 1, 1, 600_000, 0, 0, 450_000]]
+    page = client.get("/fr/plans/xx-2020-2024/dashboard/regions/R1/?year=2023").content.decode()
+    assert "Plans régionaux et locaux : comité, activités et budget en 2023" in page
