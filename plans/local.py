@@ -214,6 +214,77 @@ def add_local_indicator(plan: Plan, data: LocalIndicatorInput, *, by: Any) -> In
     return indicator
 
 
+def _link_problems(local: Indicator, national: Indicator, rule: str) -> dict[str, list[str]]:
+    """Why `local` cannot feed `national` by `rule`, by form field."""
+    errors: dict[str, list[str]] = {}
+    if rule not in LinkRule.values:
+        errors["rule"] = [_("Choose how the indicator contributes.")]
+    if national.plan_id != local.plan.parent_id:
+        errors["national"] = [_("Choose an indicator of the parent plan.")]
+    elif rule != LinkRule.RELATED:
+        if national.type not in LINKABLE:
+            errors["rule"] = [
+                _("Only counts, percentages and amounts add up; link this one as related only.")
+            ]
+        elif national.type != local.type:
+            errors["national"] = [
+                _("%(national)s is of type %(type)s, this indicator of type %(own)s: only a "
+                  "related link joins them.") % {"national": national.key, "type": national.get_type_display(),
+                                    "own": local.get_type_display()}
+            ]  # fmt: skip
+        elif rule == LinkRule.SAME and set(
+            local.indicatordisaggregation_set.values_list("dimension", flat=True)
+        ) != set(national.indicatordisaggregation_set.values_list("dimension", flat=True)):
+            errors["rule"] = [
+                _(
+                    "The same indicator needs the national indicator's disaggregations; this one "
+                    "has others: let it sum into the national total."
+                )
+            ]
+    return errors
+
+
+def change_link(local: Indicator, national: Indicator, rule: str, *, by: Any) -> IndicatorLink:
+    """Point a local indicator at another national indicator, or change how
+    it contributes. Figures already validated count by the new link from now
+    on, in every period read: the audit keeps the link before."""
+    if not may(by, "manage_local_plans"):
+        raise PermissionDenied
+    errors = _link_problems(local, national, rule)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        link = IndicatorLink.objects.select_for_update().filter(local=local).first()
+        before = {"national": link.national.key, "rule": link.rule} if link else None
+        if link is None:
+            link = IndicatorLink(local=local)
+        link.national, link.rule = national, rule
+        link.save()
+        audit(
+            "plan.local_link", local, user=by, before=before,
+            after={"national": national.key, "rule": rule},
+            summary=f"{local.key} → {national.key} ({rule})",
+        )  # fmt: skip
+    return link
+
+
+def remove_link(local: Indicator, *, by: Any) -> None:
+    """The local indicator stays in its plan and keeps its figures; it no
+    longer feeds a national indicator."""
+    if not may(by, "manage_local_plans"):
+        raise PermissionDenied
+    with transaction.atomic():
+        link = IndicatorLink.objects.select_for_update().filter(local=local).first()
+        if link is None:
+            return
+        before = {"national": link.national.key, "rule": link.rule}
+        link.delete()
+        audit(
+            "plan.local_unlink", local, user=by, before=before,
+            summary=f"{local.key} ↛ {before['national']}",
+        )  # fmt: skip
+
+
 @dataclass
 class Coverage:
     """How far the plan has reached a region: a plan there, its committee,

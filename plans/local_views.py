@@ -1,5 +1,6 @@
 """Pages of regional and local plans: the list under a plan, a new plan for
-a place, a new local indicator linked to a national one (the TMU)."""
+a place, a new local indicator linked to a national one, and a change to
+that link (the TMU)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,3 +145,48 @@ def local_indicator_new(request: HttpRequest, key: str) -> HttpResponse:
     links = Indicator.objects.filter(plan=plan).select_related("rolls_up__national").order_by("key")
     return render(request, "plans/local_form.html", {"plan": plan, "form": form,
                   "links": links, "title": _("New local indicator")})  # fmt: skip
+
+
+class LinkForm(forms.Form):
+    national = IndicatorChoice(
+        queryset=Indicator.objects.none(), label=gettext_lazy("National indicator")
+    )
+    rule = forms.ChoiceField(choices=LinkRule.choices, label=gettext_lazy("How it contributes"))
+
+    def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        national = self.fields["national"]
+        assert isinstance(national, forms.ModelChoiceField)
+        national.queryset = Indicator.objects.filter(plan=plan.parent).order_by("key")
+
+
+@login_required
+def local_indicator_link(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
+    """Change which national indicator a local one feeds and how, or remove
+    the link (the indicator and its figures stay)."""
+    plan = get_plan(key)
+    _require(request)
+    indicator = get_object_or_404(Indicator, plan=plan, uuid=uuid)
+    if plan.parent_id is None:  # a national indicator feeds nothing above it
+        return redirect("local_plans", plan.key)
+    link = getattr(indicator, "rolls_up", None)
+    initial = {"national": link.national, "rule": link.rule} if link else {}
+    form = LinkForm(plan, request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        local.remove_link(indicator, by=request.user)
+        messages.success(request, _("%(code)s no longer feeds a national indicator.")
+                         % {"code": indicator.code})  # fmt: skip
+        return redirect("local_indicator_new", plan.key)
+    if request.method == "POST" and form.is_valid():
+        try:
+            local.change_link(
+                indicator, form.cleaned_data["national"], form.cleaned_data["rule"],
+                by=request.user,
+            )  # fmt: skip
+        except ValidationError as exc:
+            attach_errors(exc, form)
+        else:
+            messages.success(request, _("Link of %(code)s saved.") % {"code": indicator.code})
+            return redirect("local_indicator_new", plan.key)
+    return render(request, "plans/local_link.html",
+                  {"plan": plan, "indicator": indicator, "link": link, "form": form})  # fmt: skip

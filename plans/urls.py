@@ -14,6 +14,11 @@ urlpatterns = [
         local_views.local_indicator_new,
         name="local_indicator_new",
     ),
+    path(
+        "plans/<slug:key>/local-indicators/<uuid:uuid>/link/",
+        local_views.local_indicator_link,
+        name="local_indicator_link",
+    ),
     path("plans/<slug:key>/elements/<uuid:uuid>/", views.element_detail, name="element"),
     path("plans/<slug:key>/indicators/", views.indicator_list, name="indicators"),
     path("plans/<slug:key>/indicators/<uuid:uuid>/", views.indicator_detail, name="indicator"),

@@ -112,6 +112,7 @@ RULES: dict[str, tuple[str, str]] = {
     "local_plans": (PUBLIC, "GET"),
     "local_plan_new": (TMU, "GET"),
     "local_indicator_new": (TMU, "GET"),
+    "local_indicator_link": (TMU, "GET"),
     "observatory_csv": (PUBLIC, "GET"),
     "observatory_xlsx": (PUBLIC, "GET"),
     "observatory_add": (TMU, "GET"),
@@ -250,7 +251,7 @@ def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
             path = path.replace("<uuid:uuid>", str(risk.uuid))
         elif "/elements/" in path:
             path = path.replace("<uuid:uuid>", str(world["plan"].elements.first().uuid))
-        elif "/indicators/" in path:
+        elif "/indicators/" in path or "/local-indicators/" in path:
             path = path.replace(
                 "<uuid:uuid>",
                 str(world["plan"].indicators.filter(element__isnull=False).first().uuid),

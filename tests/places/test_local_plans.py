@@ -320,3 +320,55 @@ def test_a_regional_plan_costs_and_follows_its_activities_on_the_region_page(
     assert table["rows"] == [["R1 regional plan", committee.name_en, 1, 1, 600_000, 0, 0, 450_000]]
     page = client.get("/fr/plans/xx-2020-2024/dashboard/regions/R1/?year=2023").content.decode()
     assert "Plans régionaux et locaux : comité, activités et budget en 2023" in page
+
+
+def test_the_tmu_changes_or_removes_a_link_through_the_site(world: dict[str, Any]) -> None:
+    plan = create_region_plan_through_the_site(world)
+    submission = report_and_validate(plan, world["tmu"], {
+        "L1": {"value": D(4)}, "L1~sex.female": {"value": D(4)}, "L1~sex.male": {"value": D(0)},
+        "L2": {"numerator": D(3), "denominator": D(10)},
+    })  # fmt: skip
+    actions.validate(submission, by=world["checker"])
+    mechanism = Indicator.objects.get(plan=world["plan"], key="C1")  # a count, no breakdown
+    assert aggregate(world["cases"], Q1_2023).value == 4
+    client = Client()
+    client.force_login(world["tmu"])
+    l1, l2 = plan.indicators.get(key="L1"), plan.indicators.get(key="L2")
+    url = f"/en/plans/{plan.key}/local-indicators/{l1.uuid}/link/"
+    page = client.get(url).content.decode()
+    assert "Now: feeds A.2.I1, Same indicator" in page
+    assert (
+        f'href="{url}"'
+        in client.get(f"/en/plans/{plan.key}/local-indicators/new/").content.decode()
+    )
+
+    # The same indicator needs the same breakdown; a percentage does not add into a count.
+    refused = client.post(url, {"national": mechanism.pk, "rule": "same", "action": "save"})
+    assert refused.status_code == 200
+    assert "needs the national indicator&#x27;s disaggregations" in refused.content.decode()
+    refused = client.post(
+        f"/en/plans/{plan.key}/local-indicators/{l2.uuid}/link/",
+        {"national": world["cases"].pk, "rule": "sum", "action": "save"},
+    )
+    assert "only a related link joins them" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="plan.local_link").exists()
+
+    response = client.post(url, {"national": mechanism.pk, "rule": "sum", "action": "save"})
+    assert response.status_code == 302
+    assert aggregate(world["cases"], Q1_2023).value is None  # L1's 4 no longer counts here
+    assert aggregate(mechanism, Q1_2023).value == 4  # but in C1, as its total
+    entry = AuditEntry.objects.get(action="plan.local_link")
+    assert (entry.before, entry.after) == (
+        {"national": "A.2.I1", "rule": "same"}, {"national": "C1", "rule": "sum"},
+    )  # fmt: skip
+
+    assert aggregate(world["share"], Q1_2023).value == 30  # 3/10
+    response = client.post(f"/en/plans/{plan.key}/local-indicators/{l2.uuid}/link/",
+                           {"action": "remove"})  # fmt: skip
+    assert response.status_code == 302 and not IndicatorLink.objects.filter(local=l2).exists()
+    assert aggregate(world["share"], Q1_2023).value is None
+    assert aggregate(l2, Q1_2023).value == 30  # the regional plan keeps its own figure
+    assert AuditEntry.objects.filter(action="plan.local_unlink", user=world["tmu"]).exists()
+    fr = Client()
+    fr.force_login(world["tmu"])
+    assert "Lien avec le plan national" in fr.get(url.replace("/en/", "/fr/")).content.decode()
