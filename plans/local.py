@@ -229,8 +229,9 @@ def _link_problems(local: Indicator, national: Indicator, rule: str) -> dict[str
         elif national.type != local.type:
             errors["national"] = [
                 _("%(national)s is of type %(type)s, this indicator of type %(own)s: only a "
-                  "related link joins them.") % {"national": national.key, "type": national.get_type_display(),
-                                    "own": local.get_type_display()}
+                  "related link joins them.")
+                % {"national": national.key, "type": national.get_type_display(),
+                   "own": local.get_type_display()}
             ]  # fmt: skip
         elif rule == LinkRule.SAME and set(
             local.indicatordisaggregation_set.values_list("dimension", flat=True)
