@@ -119,3 +119,23 @@ def may(user: Any, action: str, obj: Any = None) -> bool:
             continue
         return True
     return False
+
+
+def units_for(user: Any, action: str) -> list[int] | None:
+    """The reporting units (pks) whose objects `user` may do `action` to:
+    None when every unit's (a role that is not scoped), else the units of
+    the user's scoped roles (maybe none). For lists, as `may` is for one."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    units: list[int] = []
+    for assignment in active_assignments(user):
+        role = Role(assignment.role)
+        if role not in RULES[action]:
+            continue
+        if role not in SCOPED_ROLES:
+            return None
+        if assignment.unit_id is not None:
+            units.append(assignment.unit_id)
+    return units

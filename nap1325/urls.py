@@ -1,4 +1,5 @@
-"""URL configuration: every page under a language prefix (/fr/, /en/)."""
+"""URL configuration: every page under a language prefix (/fr/, /en/); the
+API under /api/v1/ speaks the language of the request's Accept-Language."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,6 +10,7 @@ from actors import invitation_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(("api.urls", "api"), namespace="api")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,368 @@
+"""The API (docs/api.md): the site's objects and figures for scripts, with
+the site's rules. What the public may read on the site it may read here;
+reporting periods need a role; a unit's reports are read by its own
+reporters, readers and the TMU (`actors.permissions.may`, `units_for`).
+Figures come from the dashboards' own function, with the same suppression
+and the same published years for the public."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from actors.models import Institution
+from actors.permissions import may, units_for
+from api import serializers as s
+from governance.models import Observation, SeatBody
+from operations.models import ActivityVersion, OperationalPlan, VersionStatus
+from places.models import Place
+from plans.models import FrameworkElement, Indicator, Plan
+from publishing import actions as publication
+from publishing.figures import Reading, Scope, figures
+from reporting.models import IndicatorValue, ReportingPeriod, Submission
+
+
+def query(name: str, description: str, kind: Any = OpenApiTypes.STR) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
+
+
+PLAN = query("plan", "A plan's key: only its objects.")
+COUNTRY = query("country", "ISO 3166-1 alpha-2 code, e.g. ML.")
+
+
+def a_date(request: Request, name: str) -> date | None:
+    text = request.query_params.get(name)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({name: [_("A date written YYYY-MM-DD.")]}) from None
+
+
+def an_int(request: Request, name: str, low: int, high: int) -> int | None:
+    text = request.query_params.get(name)
+    if text in (None, ""):
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise ValidationError(
+            {name: [_("A whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
+        )
+    return number
+
+
+def by_params(queryset: QuerySet[Any], request: Request, **fields: str) -> QuerySet[Any]:
+    """Filter by the query parameters given: parameter name → lookup."""
+    for name, lookup in fields.items():
+        value = request.query_params.get(name)
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+class ReadPrivate(permissions.BasePermission):
+    """Any role: the anonymous and people without a role are refused."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return may(request.user, "read_private")
+
+
+@extend_schema_view(list=extend_schema(parameters=[COUNTRY, query("parent", "A plan's key.")]))
+class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+    """Plans: national plans and their regional and local plans."""
+
+    serializer_class = s.PlanSerializer
+    lookup_field = "key"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        plans = Plan.objects.select_related("parent", "place").order_by("key")
+        return by_params(plans, self.request, country="country", parent="parent__key")
+
+
+@extend_schema_view(list=extend_schema(parameters=[PLAN]))
+class ElementViewSet(viewsets.ReadOnlyModelViewSet[FrameworkElement]):
+    """The results framework: priorities, outcomes, outputs, in plan order."""
+
+    serializer_class = s.ElementSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[FrameworkElement]:
+        elements = FrameworkElement.objects.select_related(
+            "plan", "parent", "level", "national"
+        ).order_by("plan__key", "sort_path")
+        return by_params(elements, self.request, plan="plan__key")
+
+
+@extend_schema_view(list=extend_schema(parameters=[PLAN]))
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+    """Indicators, with their disaggregations, responsible institutions and,
+    for a regional or local indicator, the national indicator it feeds."""
+
+    serializer_class = s.IndicatorSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        indicators = (
+            Indicator.objects.select_related("plan", "element", "rolls_up__national")
+            .prefetch_related("dimensions", "responsible")
+            .order_by("plan__key", "key")
+        )
+        return by_params(indicators, self.request, plan="plan__key")
+
+
+@extend_schema_view(list=extend_schema(parameters=[COUNTRY]))
+class InstitutionViewSet(viewsets.ReadOnlyModelViewSet[Institution]):
+    """Ministries, regional committees, civil-society organisations, partners."""
+
+    serializer_class = s.InstitutionSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[Institution]:
+        institutions = Institution.objects.order_by("country", "key")
+        return by_params(institutions, self.request, country="country")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            COUNTRY,
+            query("level", "region, cercle, …"),
+            query("valid_on", "Only the places open on this day (YYYY-MM-DD).", OpenApiTypes.DATE),
+        ]
+    )
+)
+class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
+    """Places with their dates: a code names one place for all time; a reform
+    closes some and opens others (docs/places.md). Outlines are left out."""
+
+    serializer_class = s.PlaceSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[Place]:
+        places = Place.objects.select_related("parent").defer("geometry")
+        day = a_date(self.request, "valid_on")
+        if day:
+            places = places.valid_on(day)
+        return by_params(places.order_by("country", "code"), self.request, country="country",
+                         level="level")  # fmt: skip
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PLAN, query("year", "A year.", OpenApiTypes.INT)])
+)
+class PeriodViewSet(viewsets.ReadOnlyModelViewSet[ReportingPeriod]):
+    """Reporting periods (quarters and years) and whether they are open."""
+
+    serializer_class = s.PeriodSerializer
+    lookup_field = "uuid"
+    permission_classes = [ReadPrivate]
+
+    def get_queryset(self) -> QuerySet[ReportingPeriod]:
+        periods = ReportingPeriod.objects.select_related("plan").order_by(
+            "plan__key", "year", "kind", "quarter"
+        )
+        an_int(self.request, "year", 1900, 2200)
+        return by_params(periods, self.request, plan="plan__key", year="year")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            PLAN,
+            query("period", "A period's uuid.", OpenApiTypes.UUID),
+            query("status", "draft, submitted, returned or validated."),
+        ]
+    )
+)
+class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
+    """Reports with their values: a unit's own reporters read theirs, readers
+    and the TMU read all."""
+
+    serializer_class = s.SubmissionSerializer
+    lookup_field = "uuid"
+    permission_classes = [ReadPrivate]
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        reports = (
+            Submission.objects.select_related("period", "unit__institution", "unit__place")
+            .prefetch_related(
+                Prefetch("values", IndicatorValue.objects.select_related("indicator"))
+            )
+            .order_by("period__plan__key", "period__year", "period__quarter", "unit__uuid")
+        )
+        units = units_for(self.request.user, "read_report")
+        if units is not None:
+            reports = reports.filter(unit__in=units)
+        if self.request.query_params.get("period"):
+            try:
+                reports = reports.filter(period__uuid=self.request.query_params["period"])
+            except Exception:
+                raise ValidationError({"period": [_("A uuid.")]}) from None
+        return by_params(reports, self.request, plan="period__plan__key", status="status")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            query("plan", "A plan's key (required).", OpenApiTypes.STR),
+            query(
+                "year",
+                "The year whose version in force is read; else the latest adopted.",
+                OpenApiTypes.INT,
+            ),
+        ]
+    )
+)
+class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
+    """The activities of a plan's operational plan, as its adopted version
+    describes them, with their schedule and budget lines."""
+
+    serializer_class = s.ActivitySerializer
+    lookup_field = "activity__uuid"
+    lookup_url_kwarg = "uuid"
+
+    def version(self) -> OperationalPlan | None:
+        from analytics.execution import version_in_force
+
+        key = self.request.query_params.get("plan")
+        if not key:
+            raise ValidationError({"plan": [_("Give a plan's key.")]})
+        plan = Plan.objects.filter(key=key).first()
+        if plan is None:
+            raise ValidationError({"plan": [_("No plan “%(key)s”.") % {"key": key}]})
+        year = an_int(self.request, "year", plan.start_year, plan.end_year)
+        if year is not None:
+            return version_in_force(plan, year)
+        return (
+            OperationalPlan.objects.filter(plan=plan, status=VersionStatus.ADOPTED)
+            .order_by("-number")
+            .first()
+        )
+
+    def get_queryset(self) -> QuerySet[ActivityVersion]:
+        activities = ActivityVersion.objects.select_related(
+            "activity", "operational_plan__plan", "lead", "monitor"
+        ).prefetch_related("elements", "places", "schedule", "budget_lines__source")
+        if self.action == "retrieve":  # an activity by its uuid, in its latest adopted version
+            return activities.filter(operational_plan__status=VersionStatus.ADOPTED).order_by(
+                "-operational_plan__number"
+            )
+        version = self.version()
+        if version is None:
+            return activities.none()
+        return activities.filter(operational_plan=version).order_by("position", "code")
+
+    def get_object(self) -> ActivityVersion:
+        version = self.get_queryset().filter(activity__uuid=self.kwargs["uuid"]).first()
+        if version is None:
+            raise NotFound
+        return version
+
+
+@extend_schema_view(list=extend_schema(parameters=[COUNTRY]))
+class SeatBodyViewSet(viewsets.ReadOnlyModelViewSet[SeatBody]):
+    """The representation observatory's bodies (docs/observatory.md)."""
+
+    serializer_class = s.SeatBodySerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[SeatBody]:
+        bodies = SeatBody.objects.select_related("place", "quota").order_by("country", "key")
+        return by_params(bodies, self.request, country="country")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[COUNTRY, query("body", "A body's uuid.", OpenApiTypes.UUID)])
+)
+class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
+    """Women and men counted in a body on a date, with their source."""
+
+    serializer_class = s.ObservationSerializer
+    lookup_field = "uuid"
+
+    def get_queryset(self) -> QuerySet[Observation]:
+        observations = Observation.objects.select_related("body").order_by(
+            "body__country", "body__key", "observed_on"
+        )
+        if self.request.query_params.get("body"):
+            try:
+                observations = observations.filter(body__uuid=self.request.query_params["body"])
+            except Exception:
+                raise ValidationError({"body": [_("A uuid.")]}) from None
+        return by_params(observations, self.request, country="body__country")
+
+
+class FiguresView(APIView):
+    """A plan's figures for a year or a quarter, as the dashboards show them:
+    validated reports only, suppressed for the public where a sensitive
+    indicator's count is small, and for the public only the years the TMU
+    has published, whole years only."""
+
+    @extend_schema(
+        parameters=[
+            query("plan", "A plan's key.", OpenApiTypes.STR),
+            query("year", "The year (default: the latest offered).", OpenApiTypes.INT),
+            query("quarter", "1 to 4 (not for the public).", OpenApiTypes.INT),
+        ],
+        responses={200: s.FiguresSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        key = request.query_params.get("plan")
+        plan = Plan.objects.filter(key=key).first() if key else None
+        if plan is None:
+            raise ValidationError({"plan": [_("Give a plan's key.")]})
+        private = may(request.user, "read_private")
+        years = list(plan.years) if private else publication.published_years(plan)
+        year = an_int(request, "year", plan.start_year, plan.end_year)
+        if year is None:
+            year = max(years, default=None)
+        if year is None or year not in years:
+            raise ValidationError({"year": [_("This year's figures are not published.")]})
+        quarter = an_int(request, "quarter", 1, 4)
+        if quarter is not None and not private:
+            raise ValidationError({"quarter": [_("The public reads whole years.")]})
+        reading = Reading(year, quarter, public=not private)
+        rows = figures(Scope(plan), reading)
+        payload = s.FiguresSerializer(
+            {
+                "plan": plan.key,
+                "year": year,
+                "quarter": quarter,
+                "public": not private,
+                "figures": [
+                    {
+                        "indicator": row.indicator.uuid,
+                        "key": row.indicator.key,
+                        "code": row.indicator.code,
+                        "type": row.indicator.type,
+                        "target": row.progress.target,
+                        "value": row.number,
+                        "numerator": None if row.hidden else row.progress.actual.numerator,
+                        "denominator": None if row.hidden else row.progress.actual.denominator,
+                        "percent_of_target": row.percent,
+                        "band": str(row.band),
+                        "suppressed": row.hidden,
+                        "units_reporting": row.progress.actual.reported,
+                        "units_expected": row.progress.actual.expected,
+                        "regions": {code: shown.value for code, shown in row.places.items()},
+                    }
+                    for row in rows
+                ],
+            }
+        )
+        return Response(payload.data)
