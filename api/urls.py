@@ -2,7 +2,7 @@
 (Swagger UI, served from the platform's own static files)."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import views
@@ -22,6 +22,6 @@ router.register("observatory/observations", views.ObservationViewSet, basename="
 urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/", views.FiguresView.as_view(), name="api-figures"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

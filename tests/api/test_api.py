@@ -205,3 +205,8 @@ def test_the_schema_and_its_page_are_served_by_the_platform(world: dict[str, Any
     page = Client().get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in page and "/static/drf_spectacular_sidecar/" in page
     assert "https://" not in page and "http://" not in page
+    # No inline script (a content security policy can forbid them): the
+    # page's own script is a file of its own.
+    assert "<script>" not in page and '<script src="/api/v1/docs/?script=' in page
+    script = Client().get("/api/v1/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
