@@ -7,6 +7,7 @@ and the same published years for the public."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -40,8 +41,27 @@ PLAN = query("plan", "A plan's key: only its objects.")
 COUNTRY = query("country", "ISO 3166-1 alpha-2 code, e.g. ML.")
 
 
-def a_date(request: Request, name: str) -> date | None:
+def param(request: Request, name: str) -> str | None:
+    """A query parameter's text, or None; refused when it holds a NUL
+    character, which no database text may hold."""
     text = request.query_params.get(name)
+    if text and "\x00" in text:
+        raise ValidationError({name: [_("Null characters are not allowed.")]})
+    return text or None
+
+
+def a_uuid(request: Request, name: str) -> str | None:
+    text = param(request, name)
+    if text is None:
+        return None
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise ValidationError({name: [_("A uuid.")]}) from None
+
+
+def a_date(request: Request, name: str) -> date | None:
+    text = param(request, name)
     if not text:
         return None
     try:
@@ -51,7 +71,7 @@ def a_date(request: Request, name: str) -> date | None:
 
 
 def an_int(request: Request, name: str, low: int, high: int) -> int | None:
-    text = request.query_params.get(name)
+    text = param(request, name)
     if text in (None, ""):
         return None
     try:
@@ -68,7 +88,7 @@ def an_int(request: Request, name: str, low: int, high: int) -> int | None:
 def by_params(queryset: QuerySet[Any], request: Request, **fields: str) -> QuerySet[Any]:
     """Filter by the query parameters given: parameter name → lookup."""
     for name, lookup in fields.items():
-        value = request.query_params.get(name)
+        value = param(request, name)
         if value:
             queryset = queryset.filter(**{lookup: value})
     return queryset
@@ -208,11 +228,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         units = units_for(self.request.user, "read_report")
         if units is not None:
             reports = reports.filter(unit__in=units)
-        if self.request.query_params.get("period"):
-            try:
-                reports = reports.filter(period__uuid=self.request.query_params["period"])
-            except Exception:
-                raise ValidationError({"period": [_("A uuid.")]}) from None
+        period = a_uuid(self.request, "period")
+        if period:
+            reports = reports.filter(period__uuid=period)
         return by_params(reports, self.request, plan="period__plan__key", status="status")
 
 
@@ -239,7 +257,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
     def version(self) -> OperationalPlan | None:
         from analytics.execution import version_in_force
 
-        key = self.request.query_params.get("plan")
+        key = param(self.request, "plan")
         if not key:
             raise ValidationError({"plan": [_("Give a plan's key.")]})
         plan = Plan.objects.filter(key=key).first()
@@ -299,11 +317,9 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
         observations = Observation.objects.select_related("body").order_by(
             "body__country", "body__key", "observed_on"
         )
-        if self.request.query_params.get("body"):
-            try:
-                observations = observations.filter(body__uuid=self.request.query_params["body"])
-            except Exception:
-                raise ValidationError({"body": [_("A uuid.")]}) from None
+        body = a_uuid(self.request, "body")
+        if body:
+            observations = observations.filter(body__uuid=body)
         return by_params(observations, self.request, country="body__country")
 
 
@@ -322,7 +338,7 @@ class FiguresView(APIView):
         responses={200: s.FiguresSerializer},
     )
     def get(self, request: Request) -> Response:
-        key = request.query_params.get("plan")
+        key = param(request, "plan")
         plan = Plan.objects.filter(key=key).first() if key else None
         if plan is None:
             raise ValidationError({"plan": [_("Give a plan's key.")]})

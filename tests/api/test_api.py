@@ -210,3 +210,16 @@ def test_the_schema_and_its_page_are_served_by_the_platform(world: dict[str, Any
     assert "<script>" not in page and '<script src="/api/v1/docs/?script=' in page
     script = Client().get("/api/v1/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("places/?country=M%00L", "country"), ("figures/?plan=ml%00", "plan"),
+     ("submissions/?period=nope", "period"), ("observatory/observations/?body=1", "body")],
+)  # fmt: skip
+def test_malformed_parameters_are_refused_by_name(
+    world: dict[str, Any], query: str, field: str
+) -> None:
+    response = client_for(world, "me_officer").get(f"/api/v1/{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
