@@ -40,8 +40,11 @@ lint: install
 types: install
 	$(BIN)/mypy .
 
+# One test process per core (pytest-xdist); each has its own test database.
+WORKERS ?= auto
+
 suite: messages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 test: lint types suite
 
