@@ -38,6 +38,7 @@ def query(name: str, description: str, kind: Any = OpenApiTypes.STR) -> OpenApiP
 
 
 PLAN = query("plan", "A plan's key: only its objects.")
+PLAN_REQUIRED = query("plan", "A plan's key (required).")
 COUNTRY = query("country", "ISO 3166-1 alpha-2 code, e.g. ML.")
 
 
@@ -72,7 +73,7 @@ def a_date(request: Request, name: str) -> date | None:
 
 def an_int(request: Request, name: str, low: int, high: int) -> int | None:
     text = param(request, name)
-    if text in (None, ""):
+    if text is None:
         return None
     try:
         number = int(text)
@@ -83,6 +84,17 @@ def an_int(request: Request, name: str, low: int, high: int) -> int | None:
             {name: [_("A whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
         )
     return number
+
+
+def a_plan(request: Request) -> Plan:
+    """The plan the required `plan` parameter names."""
+    key = param(request, "plan")
+    if not key:
+        raise ValidationError({"plan": [_("Give a plan's key.")]})
+    plan = Plan.objects.filter(key=key).first()
+    if plan is None:
+        raise ValidationError({"plan": [_("No plan “%(key)s”.") % {"key": key}]})
+    return plan
 
 
 def by_params(queryset: QuerySet[Any], request: Request, **fields: str) -> QuerySet[Any]:
@@ -237,7 +249,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            query("plan", "A plan's key (required).", OpenApiTypes.STR),
+            PLAN_REQUIRED,
             query(
                 "year",
                 "The year whose version in force is read; else the latest adopted.",
@@ -257,12 +269,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
     def version(self) -> OperationalPlan | None:
         from analytics.execution import version_in_force
 
-        key = param(self.request, "plan")
-        if not key:
-            raise ValidationError({"plan": [_("Give a plan's key.")]})
-        plan = Plan.objects.filter(key=key).first()
-        if plan is None:
-            raise ValidationError({"plan": [_("No plan “%(key)s”.") % {"key": key}]})
+        plan = a_plan(self.request)
         year = an_int(self.request, "year", plan.start_year, plan.end_year)
         if year is not None:
             return version_in_force(plan, year)
@@ -331,22 +338,23 @@ class FiguresView(APIView):
 
     @extend_schema(
         parameters=[
-            query("plan", "A plan's key.", OpenApiTypes.STR),
-            query("year", "The year (default: the latest offered).", OpenApiTypes.INT),
+            PLAN_REQUIRED,
+            query(
+                "year",
+                "The year (default: the dashboard's, last year if offered).",
+                OpenApiTypes.INT,
+            ),
             query("quarter", "1 to 4 (not for the public).", OpenApiTypes.INT),
         ],
         responses={200: s.FiguresSerializer},
     )
     def get(self, request: Request) -> Response:
-        key = param(request, "plan")
-        plan = Plan.objects.filter(key=key).first() if key else None
-        if plan is None:
-            raise ValidationError({"plan": [_("Give a plan's key.")]})
+        plan = a_plan(request)
         private = may(request.user, "read_private")
-        years = list(plan.years) if private else publication.published_years(plan)
+        years = publication.offered_years(plan, public=not private)
         year = an_int(request, "year", plan.start_year, plan.end_year)
-        if year is None:
-            year = max(years, default=None)
+        if year is None and years:
+            year = publication.default_year(years)  # as the dashboard's
         if year is None or year not in years:
             raise ValidationError({"year": [_("This year's figures are not published.")]})
         quarter = an_int(request, "quarter", 1, 4)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.permissions import may
@@ -19,6 +20,19 @@ SECTIONS = ("foreword_fr", "foreword_en", "analysis_fr", "analysis_en")
 
 def published_years(plan: Plan, kind: str = PublicationKind.DATA) -> list[int]:
     return sorted(plan.publications.filter(kind=kind).values_list("year", flat=True))
+
+
+def offered_years(plan: Plan, *, public: bool) -> list[int]:
+    """The years whose figures a reader is offered: the published ones for
+    the public, every year of the plan for people with a role."""
+    return published_years(plan) if public else list(plan.years)
+
+
+def default_year(years: list[int]) -> int:
+    """The year read when none is asked: last year if it is offered, else
+    the latest offered before this year, else the first offered."""
+    this_year = timezone.localdate().year
+    return max((y for y in years if y < this_year), default=years[0])
 
 
 def is_published(plan: Plan, year: int, kind: str = PublicationKind.DATA) -> bool:

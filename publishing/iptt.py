@@ -39,7 +39,7 @@ from analytics.progress import IndicatorProgress, band, compared_number, measure
 from analytics.suppression import suppressed, threshold
 from operations.workbook import HEADER, HEADER_FILL, safe_cell, write_header
 from plans.models import Accumulation, Indicator, IndicatorType, Plan
-from publishing.actions import published_years
+from publishing.actions import offered_years
 from publishing.figures import (
     TOTAL_KEY,
     Reading,
@@ -348,7 +348,7 @@ def iptt_table(plan: Plan, *, public: bool, include_submitted: bool = False) -> 
     """The table in the active language. Public: published years only,
     validated figures only, sensitive indicators protected."""
     include_submitted = include_submitted and not public
-    years = published_years(plan) if public else list(plan.years)
+    years = offered_years(plan, public=public)
     found, span = tracks(plan, years, public=public, include_submitted=include_submitted)
     groups = groups_of(years, span)
     lines = [line for track in found for line in lines_of(track, groups)]

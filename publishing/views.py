@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,15 +62,12 @@ def number(request: HttpRequest, name: str, allowed: list[int] | range) -> int |
 
 def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
     private = may(request.user, "read_private")
-    years = list(plan.years) if private else actions.published_years(plan)
+    years = actions.offered_years(plan, public=not private)
     context = {"plan": plan, "scope": scope, "private": private, "years": years}
     context.update(choices(plan))
     if not years:
         return render(request, "publishing/dashboard.html", context)
-    # Last year if it is offered, else the latest offered before this year.
-    this_year = timezone.localdate().year
-    default = max((y for y in years if y < this_year), default=years[0])
-    year = number(request, "year", years) or default
+    year = number(request, "year", years) or actions.default_year(years)
     # The public reads whole years: two years to date, one quarter apart,
     # would give a suppressed quarter of a sensitive indicator by subtraction.
     quarter = number(request, "quarter", range(1, 5)) if private else None
