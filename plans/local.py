@@ -166,16 +166,9 @@ def add_local_indicator(plan: Plan, data: LocalIndicatorInput, *, by: Any) -> In
     national = data.national
     if plan.parent_id is None:
         raise ValidationError(_("This plan has no parent plan to report to."))
+    errors.update(_link_problems(plan.parent_id, national, data.rule))
     if data.element.plan_id != plan.pk:
         errors["element"] = [_("Choose a part of this plan.")]
-    if national.plan_id != plan.parent_id:
-        errors["national"] = [_("Choose an indicator of the parent plan.")]
-    elif data.rule != LinkRule.RELATED and national.type not in LINKABLE:
-        errors["rule"] = [
-            _("Only counts, percentages and amounts add up; link this one as related only.")
-        ]
-    if data.rule not in LinkRule.values:
-        errors["rule"] = [_("Choose how the indicator contributes.")]
     code = data.code.strip()
     if not code or plan.indicators.filter(key=code).exists():
         errors["code"] = [_("Give a code not yet used in this plan.")]
@@ -214,34 +207,42 @@ def add_local_indicator(plan: Plan, data: LocalIndicatorInput, *, by: Any) -> In
     return indicator
 
 
-def _link_problems(local: Indicator, national: Indicator, rule: str) -> dict[str, list[str]]:
-    """Why `local` cannot feed `national` by `rule`, by form field."""
+def _link_problems(
+    parent_id: int | None, national: Indicator, rule: str, local: Indicator | None = None
+) -> dict[str, list[str]]:
+    """Why an indicator of a plan under `parent_id` cannot feed `national`
+    by `rule`, by form field. A new local indicator (`local` None) takes the
+    national one's type and disaggregations, so only an existing one is
+    checked for them."""
     errors: dict[str, list[str]] = {}
-    if rule not in LinkRule.values:
-        errors["rule"] = [_("Choose how the indicator contributes.")]
-    if national.plan_id != local.plan.parent_id:
+    if national.plan_id != parent_id:
         errors["national"] = [_("Choose an indicator of the parent plan.")]
     elif rule != LinkRule.RELATED:
         if national.type not in LINKABLE:
             errors["rule"] = [
                 _("Only counts, percentages and amounts add up; link this one as related only.")
             ]
-        elif national.type != local.type:
+        elif local is not None and national.type != local.type:
             errors["national"] = [
                 _("%(national)s is of type %(type)s, this indicator of type %(own)s: only a "
                   "related link joins them.")
                 % {"national": national.key, "type": national.get_type_display(),
                    "own": local.get_type_display()}
             ]  # fmt: skip
-        elif rule == LinkRule.SAME and set(
-            local.indicatordisaggregation_set.values_list("dimension", flat=True)
-        ) != set(national.indicatordisaggregation_set.values_list("dimension", flat=True)):
+        elif (
+            local is not None
+            and rule == LinkRule.SAME
+            and set(local.indicatordisaggregation_set.values_list("dimension", flat=True))
+            != set(national.indicatordisaggregation_set.values_list("dimension", flat=True))
+        ):
             errors["rule"] = [
                 _(
                     "The same indicator needs the national indicator's disaggregations; this one "
                     "has others: let it sum into the national total."
                 )
             ]
+    if rule not in LinkRule.values:
+        errors["rule"] = [_("Choose how the indicator contributes.")]
     return errors
 
 
@@ -251,7 +252,7 @@ def change_link(local: Indicator, national: Indicator, rule: str, *, by: Any) ->
     on, in every period read: the audit keeps the link before."""
     if not may(by, "manage_local_plans"):
         raise PermissionDenied
-    errors = _link_problems(local, national, rule)
+    errors = _link_problems(local.plan.parent_id, national, rule, local)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
