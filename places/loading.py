@@ -115,10 +115,11 @@ def read_features(path: Path | str) -> tuple[str, list[dict[str, Any]], str]:
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise BoundariesInvalid([PlaceError(name, "features", _("no feature"))])
-    return name, features, _text(data.get("attribution"))[:300]
+    return name, features, text_of(data.get("attribution"))[:300]
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """A property's value as trimmed text; "" for none."""
     return str(value).strip() if value is not None else ""
 
 
@@ -130,7 +131,7 @@ def check_features(
     errors: list[PlaceError] = []
     known = set(Place.objects.filter(country=country).values_list("code", flat=True))
     codes = Counter(
-        _text((f.get("properties") or {}).get(mapping.code))
+        text_of((f.get("properties") or {}).get(mapping.code))
         for f in features
         if isinstance(f, dict)
     )
@@ -142,7 +143,7 @@ def check_features(
             errors.append(PlaceError(name, where, _("a GeoJSON Feature is expected")))
             continue
         props = feature.get("properties") or {}
-        code = _text(props.get(mapping.code))
+        code = text_of(props.get(mapping.code))
         if not code:
             errors.append(
                 PlaceError(name, f"{where}.properties.{mapping.code}", _("the code is missing"))
@@ -155,14 +156,14 @@ def check_features(
                     % {"code": code, "count": codes[code]},
                 )
             )  # fmt: skip
-        name_fr = _text(props.get(mapping.name_fr))
-        name_en = _text(props.get(mapping.name_en)) if mapping.name_en else name_fr
+        name_fr = text_of(props.get(mapping.name_fr))
+        name_en = text_of(props.get(mapping.name_en)) if mapping.name_en else name_fr
         if not (name_fr or name_en):
             errors.append(
                 PlaceError(name, f"{where}.properties.{mapping.name_fr}", _("the name is missing"))
             )
         # No parent's code: a top-level place (a file may hold every level).
-        parent = _text(props.get(mapping.parent)) if mapping.parent else ""
+        parent = text_of(props.get(mapping.parent)) if mapping.parent else ""
         if parent and parent not in known and parent not in in_file:
             errors.append(
                 PlaceError(
@@ -178,7 +179,7 @@ def check_features(
         problem = geometry_problem(feature.get("geometry"))
         if problem:
             errors.append(PlaceError(name, f"{where}.geometry", problem))
-        level = _text(props.get(mapping.level_property)) if mapping.level_property else ""
+        level = text_of(props.get(mapping.level_property)) if mapping.level_property else ""
         places.append(
             {
                 "code": code,

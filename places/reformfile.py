@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from places.geography import NewPlace, ReformInput, apply_reform
-from places.loading import BoundariesInvalid, PlaceError, read_features
+from places.loading import BoundariesInvalid, PlaceError, read_features, text_of
 from places.models import Reform
 
 KEYS = {
@@ -49,15 +49,11 @@ class _Loader(yaml.SafeLoader):
     located error rather than the parser's exception."""
 
 
-def _text_of(loader: _Loader, node: yaml.Node) -> Any:
+def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> Any:
     return loader.construct_yaml_str(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _text_of)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 class _Reader:
@@ -87,7 +83,7 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
             self.error(where, _("a list of place codes"))
             return []
-        return [_text(v) for v in value]
+        return [text_of(v) for v in value]
 
     def read(self) -> ReformInput:
         data = self.load()
@@ -111,15 +107,15 @@ class _Reader:
             self.error("moves", _("a mapping of place code to new parent's code"))
             moves = {}
         reform = ReformInput(
-            country=_text(data.get("country")).upper(),
-            kind=_text(data.get("kind")),
+            country=text_of(data.get("country")).upper(),
+            kind=text_of(data.get("kind")),
             effective_on=effective_on if isinstance(effective_on, date) else date.min,
             old=self.codes(data.get("old") or [], "old"),
             new=self.new_places(data.get("new") or []),
-            moves={_text(k): _text(v) for k, v in moves.items()},
-            description_fr=_text(data.get("description_fr")),
-            description_en=_text(data.get("description_en")),
-            source=_text(data.get("source")),
+            moves={text_of(k): text_of(v) for k, v in moves.items()},
+            description_fr=text_of(data.get("description_fr")),
+            description_en=text_of(data.get("description_en")),
+            source=text_of(data.get("source")),
         )
         self.outlines(data.get("outlines"), reform.new)
         if self.errors:
@@ -140,11 +136,11 @@ class _Reader:
                 self.error(f"{where}.{key}", _("unknown key"))
             places.append(
                 NewPlace(
-                    code=_text(item.get("code")),
-                    name_fr=_text(item.get("name_fr")),
-                    name_en=_text(item.get("name_en")),
-                    parent=_text(item.get("parent")) or None,
-                    level=_text(item.get("level")),
+                    code=text_of(item.get("code")),
+                    name_fr=text_of(item.get("name_fr")),
+                    name_en=text_of(item.get("name_en")),
+                    parent=text_of(item.get("parent")) or None,
+                    level=text_of(item.get("level")),
                 )
             )
         return places
@@ -154,17 +150,17 @@ class _Reader:
         every new place needs one when a file is given."""
         if value is None:
             return
-        if not isinstance(value, dict) or not _text(value.get("file")):
+        if not isinstance(value, dict) or not text_of(value.get("file")):
             self.error("outlines", _("a mapping with file and code_property"))
             return
-        code_property = _text(value.get("code_property")) or "code"
+        code_property = text_of(value.get("code_property")) or "code"
         try:
             _name, features, _attribution = read_features(self.path.parent / value["file"])
         except BoundariesInvalid as exc:
             self.errors.extend(exc.errors)
             return
         by_code = {
-            _text((f.get("properties") or {}).get(code_property)): f.get("geometry")
+            text_of((f.get("properties") or {}).get(code_property)): f.get("geometry")
             for f in features
             if isinstance(f, dict)
         }
