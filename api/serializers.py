@@ -15,7 +15,7 @@ from governance.models import Observation, SeatBody
 from operations.models import ActivityVersion, BudgetLine
 from places.models import Place
 from plans.models import FrameworkElement, Indicator, Plan
-from reporting.models import IndicatorValue, ReportingPeriod, Submission
+from reporting.models import ActivityReport, IndicatorValue, ReportingPeriod, Spending, Submission
 
 
 def ref(slug_field: str) -> serializers.SlugRelatedField[Any]:
@@ -129,17 +129,35 @@ class ValueSerializer(serializers.ModelSerializer[IndicatorValue]):
         ]  # fmt: skip
 
 
+class ActivityReportSerializer(serializers.ModelSerializer[ActivityReport]):
+    activity = ref("uuid")
+
+    class Meta:
+        model = ActivityReport
+        fields = ["activity", "status", "progress", "comment"]
+
+
+class SpendingSerializer(serializers.ModelSerializer[Spending]):
+    budget_line = ref("uuid")
+
+    class Meta:
+        model = Spending
+        fields = ["budget_line", "amount", "no_data", "comment"]
+
+
 class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     period = ref("uuid")
     unit = UnitSerializer(read_only=True)
     values = ValueSerializer(many=True, read_only=True)
+    activities = ActivityReportSerializer(source="activity_reports", many=True, read_only=True)
+    spending = SpendingSerializer(many=True, read_only=True)
 
     class Meta:
         model = Submission
         fields = [
             "uuid", "period", "unit", "status", "revision", "submitted_at", "validated_at",
             "return_reason", "achievements", "difficulties", "lessons", "recommendations",
-            "values",
+            "values", "activities", "spending",
         ]  # fmt: skip
 
 
@@ -148,7 +166,7 @@ class BudgetLineSerializer(serializers.ModelSerializer[BudgetLine]):
 
     class Meta:
         model = BudgetLine
-        fields = ["year", "source", "label", "unit", "unit_cost", "quantity", "amount"]
+        fields = ["uuid", "year", "source", "label", "unit", "unit_cost", "quantity", "amount"]
 
 
 class ActivitySerializer(serializers.ModelSerializer[ActivityVersion]):
@@ -226,3 +244,21 @@ class FiguresSerializer(serializers.Serializer[Any]):
     quarter = serializers.IntegerField(allow_null=True)
     public = serializers.BooleanField()
     figures = FigureSerializer(many=True)
+
+
+class FindingSerializer(serializers.Serializer[Any]):
+    """What a validation rule says of a figure: `field` points into the
+    request when the figure was sent in it, else it is null."""
+
+    field = serializers.CharField(allow_null=True)
+    indicator = serializers.UUIDField()
+    cell = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+    blocking = serializers.BooleanField()
+
+
+class SavedReportSerializer(serializers.Serializer[Any]):
+    changes = serializers.IntegerField(help_text="Figures and lines that changed (audited).")
+    findings = FindingSerializer(many=True)
+    submission = SubmissionSerializer()

@@ -15,7 +15,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,14 +24,19 @@ from rest_framework.views import APIView
 
 from actors.models import Institution
 from actors.permissions import may, units_for
+from api import inputs
 from api import serializers as s
 from governance.models import Observation, SeatBody
-from operations.models import ActivityVersion, OperationalPlan, VersionStatus
+from governance.observatory import add_observation
+from operations import actions as operations
+from operations.models import Activity, ActivityVersion, OperationalPlan, VersionStatus
 from places.models import Place
 from plans.models import FrameworkElement, Indicator, Plan
 from publishing import actions as publication
 from publishing.figures import Reading, Scope, figures
-from reporting.models import IndicatorValue, ReportingPeriod, Submission
+from reporting import actions as reporting
+from reporting.content import expected
+from reporting.models import ActivityReport, IndicatorValue, ReportingPeriod, Spending, Submission
 
 
 def query(name: str, description: str, kind: Any = OpenApiTypes.STR) -> OpenApiParameter:
@@ -111,6 +117,21 @@ class ReadPrivate(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return may(request.user, "read_private")
+
+
+def writes_need(right: str) -> type[permissions.BasePermission]:
+    """Reading is left to the other permissions; writing needs the site's
+    `right` (actors.permissions), checked before the body is read. The
+    action checks again, with the object, when it writes."""
+
+    class MayWrite(permissions.BasePermission):
+        def has_permission(self, request: Request, view: Any) -> bool:
+            return request.method in permissions.SAFE_METHODS or may(request.user, right)
+
+    return MayWrite
+
+
+TMU_VALIDATES = writes_need("validate_reports")
 
 
 @extend_schema_view(list=extend_schema(parameters=[COUNTRY, query("parent", "A plan's key.")]))
@@ -223,7 +244,9 @@ class PeriodViewSet(viewsets.ReadOnlyModelViewSet[ReportingPeriod]):
 )
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
     """Reports with their values: a unit's own reporters read theirs, readers
-    and the TMU read all."""
+    and the TMU read all. Writing goes through the site's own actions (the
+    same checks, the same audit trail): `report` saves figures as a draft,
+    then `submit`, `validate`, `return` and `reopen` move the report on."""
 
     serializer_class = s.SubmissionSerializer
     lookup_field = "uuid"
@@ -233,7 +256,9 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         reports = (
             Submission.objects.select_related("period", "unit__institution", "unit__place")
             .prefetch_related(
-                Prefetch("values", IndicatorValue.objects.select_related("indicator"))
+                Prefetch("values", IndicatorValue.objects.select_related("indicator")),
+                Prefetch("activity_reports", ActivityReport.objects.select_related("activity")),
+                Prefetch("spending", Spending.objects.select_related("budget_line")),
             )
             .order_by("period__plan__key", "period__year", "period__quarter", "unit__uuid")
         )
@@ -244,6 +269,100 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         if period:
             reports = reports.filter(period__uuid=period)
         return by_params(reports, self.request, plan="period__plan__key", status="status")
+
+    def fresh(self, submission: Submission) -> Submission:
+        return self.get_queryset().get(pk=submission.pk)
+
+    def shown(self, submission: Submission) -> dict[str, Any]:
+        return dict(s.SubmissionSerializer(self.fresh(submission)).data)
+
+    @extend_schema(
+        request=inputs.ReportInSerializer,
+        responses={200: s.SavedReportSerializer},
+        summary="Save figures, activity progress, spending and narrative as a draft",
+    )
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, uuid: str) -> Response:
+        """Only what the body names changes. Refused by field when the report
+        does not ask for it, 409 when `revision` is not the report's."""
+        submission = self.get_object()
+        reporting.require_reporter(submission, request.user)
+        body = inputs.ReportInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        content = expected(submission)
+        report, places = inputs.report_input(body.validated_data, content)
+        saved = reporting.save_report(
+            submission,
+            report,
+            by=request.user,
+            revision=body.validated_data["revision"],
+            reason=body.validated_data["reason"],
+            content=content,
+        )
+        indicators = {row.indicator.pk: row.indicator.uuid for row in content.indicators}
+        findings = []
+        for finding in saved.findings:
+            indicator, cell, _part = finding.field.split("~")
+            findings.append(
+                {
+                    "field": places.get(finding.field),
+                    "indicator": indicators[int(indicator.removeprefix("v"))],
+                    "cell": cell,
+                    "severity": finding.severity,
+                    "message": finding.message,
+                    "blocking": finding.blocking,
+                }
+            )
+        result = {"changes": saved.changes, "findings": findings}
+        return Response(
+            s.SavedReportSerializer({**result, "submission": self.fresh(submission)}).data
+        )
+
+    @extend_schema(request=inputs.RevisionSerializer, responses={200: s.SubmissionSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, uuid: str) -> Response:
+        """Send the report to the TMU: refused with the rules' blocking findings."""
+        submission = self.get_object()
+        body = inputs.RevisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reporting.submit(submission, by=request.user, revision=body.validated_data["revision"])
+        return Response(self.shown(submission))
+
+    @extend_schema(request=inputs.RevisionSerializer, responses={200: s.SubmissionSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ReadPrivate, TMU_VALIDATES])
+    def validate(self, request: Request, uuid: str) -> Response:
+        """The TMU accepts a submitted report (not one they submitted themselves)."""
+        submission = self.get_object()
+        body = inputs.RevisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reporting.validate(submission, by=request.user, revision=body.validated_data["revision"])
+        return Response(self.shown(submission))
+
+    @extend_schema(request=inputs.ReasonSerializer, responses={200: s.SubmissionSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        url_name="return",
+        permission_classes=[ReadPrivate, TMU_VALIDATES],
+    )
+    def return_(self, request: Request, uuid: str) -> Response:
+        """The TMU sends a submitted report back to its unit, saying why."""
+        submission = self.get_object()
+        body = inputs.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reporting.return_for_revision(submission, by=request.user, **body.validated_data)
+        return Response(self.shown(submission))
+
+    @extend_schema(request=inputs.ReasonSerializer, responses={200: s.SubmissionSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ReadPrivate, TMU_VALIDATES])
+    def reopen(self, request: Request, uuid: str) -> Response:
+        """The TMU reopens a validated report as a draft, saying why."""
+        submission = self.get_object()
+        body = inputs.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reporting.reopen(submission, by=request.user, **body.validated_data)
+        return Response(self.shown(submission))
 
 
 @extend_schema_view(
@@ -258,11 +377,15 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
         ]
     )
 )
-class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
+class ActivityViewSet(viewsets.ModelViewSet[ActivityVersion]):
     """The activities of a plan's operational plan, as its adopted version
-    describes them, with their schedule and budget lines."""
+    describes them, with their schedule and budget lines. The TMU adds,
+    changes and removes activities of a draft version, and records progress,
+    through the site's own actions."""
 
     serializer_class = s.ActivitySerializer
+    permission_classes = [writes_need("change_operational_plan")]
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
     lookup_field = "activity__uuid"
     lookup_url_kwarg = "uuid"
 
@@ -279,11 +402,15 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
             .first()
         )
 
-    def get_queryset(self) -> QuerySet[ActivityVersion]:
-        activities = ActivityVersion.objects.select_related(
+    @staticmethod
+    def described() -> QuerySet[ActivityVersion]:
+        return ActivityVersion.objects.select_related(
             "activity", "operational_plan__plan", "lead", "monitor"
         ).prefetch_related("elements", "places", "schedule", "budget_lines__source")
-        if self.action == "retrieve":  # an activity by its uuid, in its latest adopted version
+
+    def get_queryset(self) -> QuerySet[ActivityVersion]:
+        activities = self.described()
+        if self.action in ("retrieve", "progress"):  # by uuid, in its latest adopted version
             return activities.filter(operational_plan__status=VersionStatus.ADOPTED).order_by(
                 "-operational_plan__number"
             )
@@ -297,6 +424,68 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet[ActivityVersion]):
         if version is None:
             raise NotFound
         return version
+
+    def draft(self, key: str | None, number: int | None) -> OperationalPlan:
+        """The draft version a write names (body or query parameters)."""
+        found = OperationalPlan.objects.filter(plan__key=key or "", number=number or 0).first()
+        if found is None:
+            raise ValidationError(
+                {"version": [_("No such version of this plan's operational plan.")]}
+            )
+        return found
+
+    def written(self, version: ActivityVersion) -> dict[str, Any]:
+        return dict(s.ActivitySerializer(self.described().get(pk=version.pk)).data)
+
+    @extend_schema(request=inputs.ActivityInSerializer, responses={201: s.ActivitySerializer})
+    def create(self, request: Request) -> Response:
+        """Add an activity to a draft version (the TMU)."""
+        body = inputs.ActivityInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = self.draft(body.validated_data["plan"], body.validated_data["version"])
+        data = inputs.activity_input(body.validated_data, version)
+        saved = operations.save_activity(version, data, by=request.user)
+        return Response(self.written(saved), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=inputs.ActivityInSerializer, responses={200: s.ActivitySerializer})
+    def update(self, request: Request, uuid: str) -> Response:
+        """Change an activity in a draft version (the TMU): the whole activity is sent."""
+        body = inputs.ActivityInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = self.draft(body.validated_data["plan"], body.validated_data["version"])
+        activity = Activity.objects.filter(plan=version.plan, uuid=uuid).first()
+        if activity is None or not version.activities.filter(activity=activity).exists():
+            raise NotFound
+        data = inputs.activity_input(body.validated_data, version)
+        saved = operations.save_activity(version, data, by=request.user, activity=activity)
+        return Response(self.written(saved))
+
+    @extend_schema(
+        parameters=[
+            PLAN_REQUIRED,
+            query("version", "The draft version's number (required).", OpenApiTypes.INT),
+        ],
+        responses={204: None},
+    )
+    def destroy(self, request: Request, uuid: str) -> Response:
+        """Take an activity out of a draft version (the TMU); earlier versions keep it."""
+        plan = a_plan(request)
+        version = self.draft(plan.key, an_int(request, "version", 1, 10_000))
+        activity = Activity.objects.filter(plan=plan, uuid=uuid).first()
+        if activity is None or not version.activities.filter(activity=activity).exists():
+            raise NotFound
+        operations.remove_activity(version, activity, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=inputs.ProgressInSerializer, responses={200: s.ActivitySerializer})
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, uuid: str) -> Response:
+        """Record an activity's status and progress in its latest adopted version."""
+        version = self.get_object()
+        body = inputs.ProgressInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        operations.record_progress(version, by=request.user, **body.validated_data)
+        return Response(self.written(version))
 
 
 @extend_schema_view(list=extend_schema(parameters=[COUNTRY]))
@@ -314,10 +503,12 @@ class SeatBodyViewSet(viewsets.ReadOnlyModelViewSet[SeatBody]):
 @extend_schema_view(
     list=extend_schema(parameters=[COUNTRY, query("body", "A body's uuid.", OpenApiTypes.UUID)])
 )
-class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
-    """Women and men counted in a body on a date, with their source."""
+class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Observation]):
+    """Women and men counted in a body on a date, with their source. The
+    TMU records new figures (the same checks and audit as the site's form)."""
 
     serializer_class = s.ObservationSerializer
+    permission_classes = [writes_need("record_observations")]
     lookup_field = "uuid"
 
     def get_queryset(self) -> QuerySet[Observation]:
@@ -328,6 +519,17 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
         if body:
             observations = observations.filter(body__uuid=body)
         return by_params(observations, self.request, country="body__country")
+
+    @extend_schema(request=inputs.ObservationInSerializer, responses={201: s.ObservationSerializer})
+    def create(self, request: Request) -> Response:
+        body = inputs.ObservationInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        seat_body = SeatBody.objects.filter(uuid=values.pop("body")).first()
+        if seat_body is None:
+            raise ValidationError({"body": [_("No such body.")]})
+        observation = add_observation(seat_body, by=request.user, **values)
+        return Response(s.ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
 
 class FiguresView(APIView):

@@ -277,6 +277,7 @@ class BudgetLine(models.Model):
     """A costed line: quantity times unit cost, for one year and one source.
     The amount is computed by the action that writes the line, never typed."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     activity_version = models.ForeignKey(
         ActivityVersion, on_delete=models.CASCADE, related_name="budget_lines"
     )

@@ -57,8 +57,20 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def require_reporter(submission: Submission, by: Any) -> None:
+    """Only the unit's own reporters and the TMU write a unit's report."""
+    _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
+
+
 def stale_message() -> str:
     return _("Someone changed this report since you opened it: reload it, nothing was overwritten.")
+
+
+class StaleReport(ValidationError):
+    """The report changed since the caller read it (its revision moved on)."""
+
+    def __init__(self) -> None:
+        super().__init__(stale_message())
 
 
 def period_bounds(period: ReportingPeriod) -> tuple[date, date]:
@@ -148,7 +160,7 @@ def _transition(
         before = Submission.objects.values("status", "revision").get(pk=submission.pk)
         if rows.update(status=to, revision=F("revision") + 1, **changes) != 1:
             if revision is not None and before["revision"] != revision:
-                raise ValidationError(stale_message())
+                raise StaleReport
             raise ValidationError(refusal)
         audit(
             action,
@@ -170,7 +182,7 @@ def submit(
 ) -> None:
     """A focal point sends the unit's report to the Technical Management Unit:
     refused while it has errors or warnings without a comment."""
-    _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
+    require_reporter(submission, by)
     content = content or expected(submission)
     figures = current_figures(submission)
     blocking = [finding for finding in check_report(content, figures) if finding.blocking]
@@ -367,7 +379,7 @@ def _lock_for_change(submission: Submission, revision: int | None) -> None:
         current = Submission.objects.values("status", "revision").get(pk=submission.pk)
         if current["status"] not in EDITABLE:
             raise ValidationError(_("Only a draft or returned report can be changed."))
-        raise ValidationError(stale_message())
+        raise StaleReport
 
 
 def _save_rows(
@@ -409,7 +421,7 @@ def save_report(
     """Write a unit's figures, activity progress, spending and narrative as a
     draft. Every changed item gets its audit entry (old and new); a form
     saved from a stale copy (`revision`) is refused and nothing is written."""
-    _require(may(by, "report_for_unit", submission), _("You do not report for this unit."))
+    require_reporter(submission, by)
     content = content or expected(submission)
     _check_keys(content, report)
     now = timezone.now()

@@ -5,6 +5,7 @@ people without a role (403); nothing an endpoint refuses leaks a record."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ PUBLIC = "public"
 PRIVATE = "private"  # any role; the anonymous get 401, people without a role 403
 READ_REPORT = "read_report"  # private; of the roles, a unit's reporters, readers and the TMU
 NOT_READING_REPORTS = {"partner"}
+WRITE_ONLY = "write only"  # no GET: see WRITES
 
 RULES: dict[str, str] = {
     "api-root": PUBLIC,
@@ -44,7 +46,32 @@ RULES: dict[str, str] = {
     "period-detail": PRIVATE,
     "submission-list": READ_REPORT,
     "submission-detail": READ_REPORT,
+    "submission-report": WRITE_ONLY,
+    "submission-submit": WRITE_ONLY,
+    "submission-validate": WRITE_ONLY,
+    "submission-return": WRITE_ONLY,
+    "submission-reopen": WRITE_ONLY,
+    "activity-progress": WRITE_ONLY,
 }
+
+# Who may write: the TMU, or a unit's own reporters and the TMU.
+TMU_WRITES = "tmu"
+REPORTER_WRITES = "reporter"
+TMU_ROLES = {"administrator", "tmu_coordinator", "me_officer"}
+REPORTERS = {"focal_point", "cso_reporter"}
+# (url name, method, rule): every name of WRITE_ONLY has at least one.
+WRITES: list[tuple[str, str, str]] = [
+    ("submission-report", "post", REPORTER_WRITES),
+    ("submission-submit", "post", REPORTER_WRITES),
+    ("submission-validate", "post", TMU_WRITES),
+    ("submission-return", "post", TMU_WRITES),
+    ("submission-reopen", "post", TMU_WRITES),
+    ("activity-list", "post", TMU_WRITES),
+    ("activity-detail", "put", TMU_WRITES),
+    ("activity-detail", "delete", TMU_WRITES),
+    ("activity-progress", "post", TMU_WRITES),
+    ("observation-list", "post", TMU_WRITES),
+]
 ROLES = ["anonymous", "no role", *[str(role) for role in Role]]
 
 
@@ -69,6 +96,8 @@ def test_every_endpoint_has_a_rule() -> None:
     names = set(endpoints())
     assert names - set(RULES) == set(), "add a rule for each new endpoint"
     assert set(RULES) - names == set(), "a rule for an endpoint that no longer exists"
+    written = {name for name, _method, _rule in WRITES}
+    assert {name for name, rule in RULES.items() if rule == WRITE_ONLY} <= written
 
 
 def some_of_everything(mali: Any) -> Any:
@@ -113,12 +142,13 @@ def url_of(name: str, pattern: str, mali: Any) -> str:
         "activity": ActivityVersion.objects.filter(operational_plan__status="adopted").first(),
         "period": ReportingPeriod.objects.first(), "submission": Submission.objects.first(),
     }  # fmt: skip
-    if name.endswith("-detail"):
-        obj = objects[name.removesuffix("-detail")]
+    if name.endswith(("-detail", "-report", "-submit", "-validate", "-return", "-reopen",
+                      "-progress")):  # fmt: skip
+        obj = objects[name.rsplit("-", 1)[0]]
         if obj is None:
             pytest.skip(f"no {name} in the test database")
         ident = obj.key if name == "plan-detail" else getattr(obj, "activity", obj).uuid
-        url = url.split("(?P<")[0] + f"{ident}/"
+        url = re.sub(r"\(\?P<(uuid|key)>[^)]*\)", str(ident), url)
     if name == "activity-list":
         url += "?plan=xx-2020-2024"
     if name == "api-figures":
@@ -127,7 +157,7 @@ def url_of(name: str, pattern: str, mali: Any) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule != WRITE_ONLY))
 def test_api_permission_matrix(name: str, mali: Any, costed: Any, alice: Any) -> None:
     from actors.models import SCOPED_ROLES
     from operations.actions import adopt
@@ -160,3 +190,39 @@ def test_api_permission_matrix(name: str, mali: Any, costed: Any, alice: Any) ->
             assert status == (401 if role == "anonymous" else 403), (url, role, status)
             assert "results" not in response.json()
     assert ReportingPeriod.objects.exists() and Submission.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "rule"), WRITES)
+def test_api_write_matrix(name: str, method: str, rule: str, mali: Any, costed: Any,
+                          alice: Any) -> None:  # fmt: skip
+    """An empty body as every role: the anonymous get 401; a role that may
+    not write gets 403 (a partner writing a report it cannot read, 404);
+    one that may gets
+    past the permission checks to the body's own (400). Nothing changes."""
+    from nap1325.models import AuditEntry
+    from operations.actions import adopt
+
+    adopt(costed, by=alice)
+    unit = some_of_everything(mali)
+    url = url_of(name, endpoints()[name], mali)
+    before = AuditEntry.objects.count()
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            user = User.objects.create_user(f"api-{role}")
+            if role != "no role":
+                scoped = role in REPORTERS
+                RoleAssignment.objects.create(user=user, role=role, unit=unit if scoped else None)
+            client.force_login(user)
+        status = getattr(client, method)(url, {}, content_type="application/json").status_code
+        allowed = TMU_ROLES | (REPORTERS if rule == REPORTER_WRITES else set())
+        if role == "anonymous":
+            assert status == 401, (url, role, status)
+        elif role in allowed:
+            assert status == 400, (url, role, status)
+        elif rule == REPORTER_WRITES and role in NOT_READING_REPORTS:
+            assert status == 404, (url, role, status)
+        else:
+            assert status == 403, (url, role, status)
+    assert AuditEntry.objects.count() == before
