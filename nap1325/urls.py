@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from actors import invitation_views
+from api.token_views import api_token
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("people/invite/", invitation_views.invite_person, name="invite"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/token/", api_token, name="api_token"),
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(),

@@ -128,6 +128,7 @@ RULES: dict[str, tuple[str, str]] = {
     "recommendation_evidence": (PRIVATE, "GET"),
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
+    "api_token": (ACCOUNT, "GET"),
     "password_reset": (ACCOUNT, "GET"),
     "password_reset_done": (ACCOUNT, "GET"),
     "password_reset_confirm": (NOT_A_PAGE, "GET"),  # needs a mailed token: tested in test_accounts

@@ -22,7 +22,7 @@ from operations.models import ActivityVersion, BudgetLine, OperationalPlan
 from plans.models import Indicator
 from reporting.actions import open_period
 from reporting.models import ActivityReport, IndicatorValue, ReportingPeriod, Spending, Submission
-from tests.reporting.conftest import focal_point, period, units  # noqa: F401  (fixtures)
+from tests.reporting.conftest import focal_point
 
 pytestmark = pytest.mark.django_db
 
