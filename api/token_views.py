@@ -3,8 +3,11 @@ token (docs/api.md). The key is shown once, on the answer to its creation."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,5 +25,5 @@ def api_token(request: HttpRequest) -> HttpResponse:
             return redirect("api_token")
         made = issue_token(request.user)
         return render(request, "api/token.html", {"token": made, "new_key": made.key})
-    token = Token.objects.filter(user_id=request.user.pk).first()
+    token = Token.objects.filter(user=cast(User, request.user)).first()  # logged in
     return render(request, "api/token.html", {"token": token})
