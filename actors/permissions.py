@@ -46,6 +46,8 @@ RULES: dict[str, frozenset[Role]] = {
     "record_meetings": TMU,
     "manage_risks": TMU,
     "record_observations": TMU,
+    # Exchanging figures with DHIS2: its mapping, exports and imports.
+    "exchange_data": TMU,
     # Regional and local plans of a plan, and their indicators' links.
     "manage_local_plans": TMU,
     # The map: loading boundaries and recording reforms (split, merge, rename).

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "analytics",
     "publishing",
     "governance",
+    "exchange",
     "api",
 ]
 
@@ -167,6 +168,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {"ActivityStatusEnum": "operations.models.ActivityStatus"},
 }
 
 LOGIN_URL = "login"

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("publishing.urls")),
     path("", include("governance.urls")),
     path("", include("places.urls")),
+    path("", include("exchange.urls")),
     path("institutions/", include("actors.urls")),
     path("people/", invitation_views.people_list, name="people"),
     path("people/invite/", invitation_views.invite_person, name="invite"),

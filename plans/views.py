@@ -89,6 +89,7 @@ def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
             "institutions": plan.institutions.all(),
             "loads": plan.loads.all()[:10],
             "can_manage_local": may(request.user, "manage_local_plans"),
+            "can_exchange": may(request.user, "exchange_data"),
         },
     )
 

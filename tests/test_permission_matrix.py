@@ -129,6 +129,10 @@ RULES: dict[str, tuple[str, str]] = {
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "api_token": (ACCOUNT, "GET"),
+    "dhis2": (TMU, "GET"),
+    "dhis2_export": (TMU, "GET"),
+    "dhis2_import": (TMU, "POST"),
+    "dhis2_mapping": (TMU, "POST"),
     "password_reset": (ACCOUNT, "GET"),
     "password_reset_done": (ACCOUNT, "GET"),
     "password_reset_confirm": (NOT_A_PAGE, "GET"),  # needs a mailed token: tested in test_accounts
