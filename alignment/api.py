@@ -59,8 +59,7 @@ class GlobalIndicatorSetViewSet(viewsets.ReadOnlyModelViewSet[GlobalIndicatorSet
     indicators, a partner's framework), each with its source."""
 
     serializer_class = GlobalIndicatorSetSerializer
-    lookup_field = "key"
-    lookup_value_regex = "[-a-z0-9]+"
+    lookup_field = "uuid"
 
     def get_queryset(self) -> QuerySet[GlobalIndicatorSet]:
         return GlobalIndicatorSet.objects.order_by("position", "key")

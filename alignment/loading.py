@@ -9,6 +9,7 @@ writes nothing, and loading the same file twice changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,9 @@ def reference_files(folder: Path = DATA) -> list[Path]:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A text of the file, in composed Unicode (an "é" is one character, as
+    search and comparisons expect, however the source wrote it)."""
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else ""
 
 
 class _Reader:
