@@ -28,6 +28,8 @@ run: messages
 	DEBUG=1 $(MANAGE) loadplaces
 	DEBUG=1 $(MANAGE) loadobservatory
 	for plan in $(PLANS); do DEBUG=1 $(MANAGE) loadplan $$plan || exit 1; done
+	DEBUG=1 $(MANAGE) loadglobalindicators
+	DEBUG=1 $(MANAGE) loadalignment nap1325/data/alignment/mali-2019-2023-tags.yaml
 	if [ "$(DEMO)" = 1 ]; then DEBUG=1 $(MANAGE) demo; else DEBUG=1 $(MANAGE) demo --remove; fi
 	DEBUG=1 $(MANAGE) demo_login
 	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"

@@ -50,6 +50,8 @@ RULES: dict[str, frozenset[Role]] = {
     "exchange_data": TMU,
     # Regional and local plans of a plan, and their indicators' links.
     "manage_local_plans": TMU,
+    # Which indicators of a plan report on which global indicators (SDGs, 1325, …).
+    "manage_alignment": TMU,
     # The map: loading boundaries and recording reforms (split, merge, rename).
     "manage_places": frozenset({Role.ADMINISTRATOR, Role.TMU_COORDINATOR}),
 }

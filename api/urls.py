@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alignment import api as alignment
 from api import views
 
 router = DefaultRouter()
@@ -18,6 +19,9 @@ router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("observatory/bodies", views.SeatBodyViewSet, basename="seat-body")
 router.register("observatory/observations", views.ObservationViewSet, basename="observation")
+router.register("global-indicator-sets", alignment.GlobalIndicatorSetViewSet, basename="global-set")
+router.register("global-indicators", alignment.GlobalIndicatorViewSet, basename="global-indicator")
+router.register("alignments", alignment.AlignmentViewSet, basename="alignment")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("figures/", views.FiguresView.as_view(), name="api-figures"),

@@ -42,6 +42,12 @@ RULES: dict[str, str] = {
     "observation-detail": PUBLIC,
     "activity-list": PUBLIC,
     "activity-detail": PUBLIC,
+    "global-set-list": PUBLIC,
+    "global-set-detail": PUBLIC,
+    "global-indicator-list": PUBLIC,
+    "global-indicator-detail": PUBLIC,
+    "alignment-list": PUBLIC,
+    "alignment-detail": PUBLIC,
     "period-list": PRIVATE,
     "period-detail": PRIVATE,
     "submission-list": READ_REPORT,
@@ -123,11 +129,15 @@ def some_of_everything(mali: Any) -> Any:
         country="ML", key="assembly", kind="parliament", name_fr="Assemblée", name_en="Assembly"
     )
     Observation.objects.create(body=body, observed_on=date(2020, 4, 1), women=41, total=147)
+    from tests.alignment.helpers import a_tag
+
+    a_tag(mali)
     return unit
 
 
 def url_of(name: str, pattern: str, mali: Any) -> str:
     """A real URL for the pattern: an object of the right kind for details."""
+    from alignment.models import Alignment, GlobalIndicator, GlobalIndicatorSet
     from governance.models import Observation, SeatBody
     from operations.models import ActivityVersion
     from places.models import Place
@@ -141,6 +151,8 @@ def url_of(name: str, pattern: str, mali: Any) -> str:
         "seat-body": SeatBody.objects.first(), "observation": Observation.objects.first(),
         "activity": ActivityVersion.objects.filter(operational_plan__status="adopted").first(),
         "period": ReportingPeriod.objects.first(), "submission": Submission.objects.first(),
+        "global-set": GlobalIndicatorSet.objects.first(),
+        "global-indicator": GlobalIndicator.objects.first(), "alignment": Alignment.objects.first(),
     }  # fmt: skip
     if name.endswith(("-detail", "-report", "-submit", "-validate", "-return", "-reopen",
                       "-progress")):  # fmt: skip
