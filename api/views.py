@@ -318,25 +318,25 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
             s.SavedReportSerializer({**result, "submission": self.fresh(submission)}).data
         )
 
+    def step(self, request: Request, move: Any, body: type[inputs.RevisionSerializer]) -> Response:
+        """One step of the workflow: the body read, the site's action run."""
+        submission = self.get_object()
+        given = body(data=request.data)
+        given.is_valid(raise_exception=True)
+        move(submission, by=request.user, **given.validated_data)
+        return Response(self.shown(submission))
+
     @extend_schema(request=inputs.RevisionSerializer, responses={200: s.SubmissionSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, uuid: str) -> Response:
         """Send the report to the TMU: refused with the rules' blocking findings."""
-        submission = self.get_object()
-        body = inputs.RevisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reporting.submit(submission, by=request.user, revision=body.validated_data["revision"])
-        return Response(self.shown(submission))
+        return self.step(request, reporting.submit, inputs.RevisionSerializer)
 
     @extend_schema(request=inputs.RevisionSerializer, responses={200: s.SubmissionSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ReadPrivate, TMU_VALIDATES])
     def validate(self, request: Request, uuid: str) -> Response:
         """The TMU accepts a submitted report (not one they submitted themselves)."""
-        submission = self.get_object()
-        body = inputs.RevisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reporting.validate(submission, by=request.user, revision=body.validated_data["revision"])
-        return Response(self.shown(submission))
+        return self.step(request, reporting.validate, inputs.RevisionSerializer)
 
     @extend_schema(request=inputs.ReasonSerializer, responses={200: s.SubmissionSerializer})
     @action(
@@ -348,21 +348,13 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet[Submission]):
     )
     def return_(self, request: Request, uuid: str) -> Response:
         """The TMU sends a submitted report back to its unit, saying why."""
-        submission = self.get_object()
-        body = inputs.ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reporting.return_for_revision(submission, by=request.user, **body.validated_data)
-        return Response(self.shown(submission))
+        return self.step(request, reporting.return_for_revision, inputs.ReasonSerializer)
 
     @extend_schema(request=inputs.ReasonSerializer, responses={200: s.SubmissionSerializer})
     @action(detail=True, methods=["post"], permission_classes=[ReadPrivate, TMU_VALIDATES])
     def reopen(self, request: Request, uuid: str) -> Response:
         """The TMU reopens a validated report as a draft, saying why."""
-        submission = self.get_object()
-        body = inputs.ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reporting.reopen(submission, by=request.user, **body.validated_data)
-        return Response(self.shown(submission))
+        return self.step(request, reporting.reopen, inputs.ReasonSerializer)
 
 
 @extend_schema_view(
