@@ -8,8 +8,10 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from actors import invitation_views
 from api.token_views import api_token
+from nap1325.health import health
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(("api.urls", "api"), namespace="api")),
 ]

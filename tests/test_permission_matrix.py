@@ -132,6 +132,7 @@ RULES: dict[str, tuple[str, str]] = {
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "api_token": (ACCOUNT, "GET"),
+    "health": (PUBLIC, "GET"),
     "dhis2": (TMU, "GET"),
     "dhis2_export": (TMU, "GET"),
     "dhis2_import": (TMU, "POST"),

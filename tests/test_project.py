@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -95,3 +96,17 @@ def test_deploy_checks_refuse_the_demo_key() -> None:
     )  # fmt: skip
     assert result.returncode != 0
     assert "nap1325.E001" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_says_ok_or_what_fails(client: Any, monkeypatch: Any) -> None:
+    answer = client.get("/health/")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+    assert "no-cache" in answer["Cache-Control"]
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("x", False)])
+    pending = client.get("/health/")
+    assert pending.status_code == 503 and pending.json()["migrations"] == "pending"
