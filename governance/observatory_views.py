@@ -27,8 +27,8 @@ from governance.observatory import (
     trend_label,
     when,
 )
+from nap1325.tables import Column, Table, csv_response, shown, xlsx_response
 from publishing import charts
-from publishing.tables import Column, Table, csv_response, shown, xlsx_response
 
 
 def percent(value: Decimal) -> str:

@@ -33,11 +33,11 @@ from analytics.execution import (
     budget_execution,
 )
 from analytics.progress import Band
+from nap1325.tables import Column, Table
 from plans.models import FrameworkElement, IndicatorType, Plan
 from publishing import dashboard
 from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures
 from publishing.models import ReportText
-from publishing.tables import Column, Table
 from reporting.models import (
     IndicatorValue,
     PeriodKind,
