@@ -66,6 +66,7 @@ Value = Decimal | int | str | date | Hidden | None
 class Column:
     title: str
     numeric: bool = True
+    grouping: bool = True  # False for years and codes: 2024, not 2,024
 
 
 @dataclass
@@ -83,7 +84,10 @@ class Table:
     def cells(self) -> list[list[tuple[str, bool]]]:
         """The cells as text in the active language, with whether they are numbers."""
         return [
-            [(shown(cell), column.numeric) for cell, column in zip(row, self.columns, strict=True)]
+            [
+                (shown(cell, grouping=column.grouping), column.numeric)
+                for cell, column in zip(row, self.columns, strict=True)
+            ]
             for row in self.rows
         ]
 
@@ -103,7 +107,7 @@ def plain(value: Value) -> Any:
     return value
 
 
-def shown(value: Value, places: int = 1) -> str:
+def shown(value: Value, places: int = 1, *, grouping: bool = True) -> str:
     """The cell on a page, in the reader's language."""
     if value is None:
         return "—"
@@ -111,9 +115,11 @@ def shown(value: Value, places: int = 1) -> str:
         return _("suppressed")
     if isinstance(value, Decimal):
         decimals = 0 if value == value.to_integral_value() else places
-        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=grouping)
     if isinstance(value, int):
-        return number_format(value, use_l10n=True, force_grouping=True)
+        return (
+            number_format(value, use_l10n=True, force_grouping=grouping) if grouping else str(value)
+        )
     if isinstance(value, datetime):
         moment = timezone.localtime(value) if timezone.is_aware(value) else value
         return date_format(moment, "SHORT_DATETIME_FORMAT")

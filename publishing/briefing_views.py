@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from actors.permissions import may
-from operations.views import XLSX
+from nap1325.tables import XLSX
 from plans.models import Plan
 from plans.views import get_plan
 from publishing.briefing import briefing as read_briefing

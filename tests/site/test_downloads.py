@@ -1,0 +1,525 @@
+"""Every data table of the site downloads as CSV, XLSX and JSON, with the
+page's own rows, rights and language.
+
+PAGES below is the one list of pages with downloads: each is asked for the
+three formats, its downloads are read back (csv, openpyxl, json) and
+compared with each other and with the rows of its page's HTML tables. A
+template with a <table> that is not downloadable (data-table) must be in
+SKIPPED with its reason, and every template with downloadable tables must be
+rendered by a page of PAGES, so a new table without downloads is noticed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import lxml.html  # type: ignore[import-untyped]  # python-docx brings it
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.formats import date_format
+from openpyxl import load_workbook
+
+from nap1325.tables import shown
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+FORMULA = '=HYPERLINK("http://example.org","click")'
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+
+# Templates whose tables are not offered as downloads, and why.
+SKIPPED = {
+    "reporting/report.html": "the report form: input fields, not data",
+    "reporting/_workbook_errors.html": "the errors of a refused workbook import",
+    "operations/workbook_import.html": "the errors of a refused workbook import",
+    "operations/activity_form.html": "the activity form: input fields",
+    "governance/meetings/meeting_form.html": "the meeting form: input fields",
+    "plans/local_form.html": "the local indicator form and its links, for the TMU",
+    "publishing/publications.html": "publishing buttons per year, not data",
+    "actors/people.html": "accounts and their roles: administration of people, not data",
+}
+
+
+# --- the world every page is read in -----------------------------------------
+
+
+@dataclass
+class World:
+    plan: Any
+    version: Any
+    alice: Any  # M&E officer of the TMU
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return str(self.plan.key)
+
+
+@pytest.fixture
+def world(costed: Any, alice: Any) -> World:
+    from operations import actions
+
+    plan = costed.plan
+    found = World(plan, costed, alice)
+    actions.adopt(costed, by=alice)
+    second = actions.create_operational_plan(plan, year=2021, by=alice)
+    act3 = second.activities.get(code="ACT3")
+    actions.remove_activity(second, act3.activity, by=alice)
+    found.objects["second"] = second
+    found.objects["act1"] = costed.activities.get(code="ACT1")
+    local_plan(found)
+    return found
+
+
+def local_plan(world: World) -> None:
+    from places.models import Place
+    from plans import local
+
+    place = Place.objects.create(
+        country="XX", code="XX-N", level="region", name_fr="Nord", name_en="North"
+    )
+    world.objects["local"] = local.create_local_plan(
+        world.plan,
+        local.LocalPlanInput(place, "Plan du Nord", "North plan", 2020, 2024),
+        by=world.alice,
+    )
+
+
+# --- the pages ---------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    name: str
+    path: Callable[[World], str]  # without the language prefix
+    tables: list[str]
+    private: bool = False  # the anonymous are sent to log in
+    reader: str = "alice"  # who reads it in the tests ("" for the anonymous)
+    poison: Callable[[World], None] | None = None  # writes FORMULA where a table shows it
+    texts: tuple[str, str] | None = None  # a plan text in English and French, in a table
+    # Per table, the columns the page's HTML shows (the first n; all if absent).
+    shown_columns: dict[str, int] = field(default_factory=dict)
+    # Per table, columns the HTML draws differently (marks, not text): not compared.
+    drawn: dict[str, list[int]] = field(default_factory=dict)
+
+
+def set_text(model_object: Any, **fields: str) -> None:
+    type(model_object).objects.filter(pk=model_object.pk).update(**fields)
+
+
+def poison_indicator(world: World) -> None:
+    set_text(world.plan.indicators.get(key="C1"), title_en=FORMULA, title_fr=FORMULA)
+
+
+def poison_institution(world: World) -> None:
+    from actors.models import Institution
+
+    set_text(Institution.objects.get(country="XX", key="mwa"), name_en=FORMULA, name_fr=FORMULA)
+
+
+def poison_activity(world: World) -> None:
+    from operations.models import ActivityVersion
+
+    ActivityVersion.objects.filter(code="ACT1").update(title_en=FORMULA, title_fr=FORMULA)
+
+
+def poison_removed_activity(world: World) -> None:
+    from operations.models import ActivityVersion
+
+    ActivityVersion.objects.filter(code="ACT3").update(title_en=FORMULA, title_fr=FORMULA)
+
+
+def poison_budget_line(world: World) -> None:
+    world.objects["act1"].budget_lines.update(label=FORMULA)
+
+
+def poison_source(world: World) -> None:
+    world.plan.funding_sources.filter(key="nb").update(name_en=FORMULA, name_fr=FORMULA)
+
+
+def poison_local_plan(world: World) -> None:
+    set_text(world.objects["local"], title_en=FORMULA, title_fr=FORMULA)
+
+
+def version_path(world: World, tail: str = "") -> str:
+    return f"/plans/{world.key}/operations/{world.version.number}/{tail}"
+
+
+PAGES = [
+    Page(
+        "indicators",
+        lambda w: f"/plans/{w.key}/indicators/",
+        ["indicators"],
+        reader="",
+        poison=poison_indicator,
+        texts=("Meetings held", "Réunions tenues"),
+        shown_columns={"indicators": 4},
+    ),
+    Page(
+        "plan",
+        lambda w: f"/plans/{w.key}/",
+        ["institutions", "sources", "loads"],
+        reader="",
+        poison=poison_institution,
+        texts=("Ministry of Women", "Ministère des femmes"),
+        shown_columns={"institutions": 2},
+    ),
+    Page(
+        "local_plans",
+        lambda w: f"/plans/{w.key}/local-plans/",
+        ["plans", "coverage"],
+        reader="",
+        poison=poison_local_plan,
+        texts=("North plan", "Plan du Nord"),
+        shown_columns={"coverage": 5},
+        drawn={"coverage": [2]},
+    ),
+    Page(
+        "operational_plans",
+        lambda w: f"/plans/{w.key}/operations/",
+        ["versions"],
+        reader="",
+    ),
+    Page(
+        "operational_plan",
+        version_path,
+        ["priorities", "years", "sources", "stakeholders"],
+        reader="",
+        poison=poison_source,
+        texts=("National budget", "Budget national"),
+    ),
+    Page(
+        "schedule",
+        lambda w: version_path(w, "schedule/"),
+        ["schedule"],
+        reader="",
+        poison=poison_activity,
+        texts=("Activity ACT1", "Activité ACT1"),
+        shown_columns={"schedule": 4},
+        drawn={"schedule": [0]},  # the group is the row group's heading
+    ),
+    Page(
+        "compare_versions",
+        lambda w: f"/plans/{w.key}/operations/{w.objects['second'].number}/compare/",
+        ["changes"],
+        reader="",
+        poison=poison_removed_activity,
+        texts=("Activity ACT3", "Activité ACT3"),
+    ),
+    Page(
+        "activity",
+        lambda w: version_path(w, f"activities/{w.objects['act1'].activity.uuid}/"),
+        ["budget", "funding"],
+        reader="",
+        poison=poison_budget_line,
+        texts=("National budget", "Budget national"),
+    ),
+    Page(
+        "dashboard",
+        lambda w: f"/plans/{w.key}/dashboard/?year=2021",
+        ["status", "progress", "map", "activities", "budget", "sources", "stakeholders"],
+        poison=poison_indicator,
+        texts=("Meetings held", "Réunions tenues"),
+    ),
+    Page(
+        "plans_side_by_side",
+        lambda w: "/side-by-side/",
+        ["plans", "reported"],
+        reader="",
+        drawn={"plans": [0, 1, 2, 9], "reported": [0]},
+    ),
+]
+BY_NAME = {page.name: page for page in PAGES}
+
+
+# --- reading the downloads and the page ----------------------------------------
+
+
+def client_for(page: Page, world: World) -> Client:
+    client = Client()
+    if page.reader == "alice":
+        client.force_login(world.alice)
+    return client
+
+
+def get(client: Client, url: str, status: int = 200) -> Any:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code, response.content[:300])
+    return response
+
+
+def url_of(page: Page, world: World, language: str = "en", **query: str) -> str:
+    path = f"/{language}{page.path(world)}"
+    if query:
+        path += "&" if "?" in path else "?"
+        path += "&".join(f"{name}={value}" for name, value in query.items())
+    return path
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith("\ufeff".encode()), "UTF-8 with a byte-order mark"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def xlsx_sheets(content: bytes) -> list[list[list[Any]]]:
+    workbook = load_workbook(io.BytesIO(content))
+    return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook]
+
+
+def as_text(value: Any) -> str:
+    """A cell as CSV writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def spreadsheet_text(value: Any) -> str:
+    """A JSON cell as CSV and XLSX write it (formulas neutralised)."""
+    text = as_text(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def normal(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").replace("\u202f", " ").split())
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def renderings(value: Any) -> set[str]:
+    """How a page may write a download's cell (English)."""
+    if isinstance(value, bool) or value is None or value == "":
+        return set()
+    if isinstance(value, int):
+        return {str(value), f"{value:,}"}
+    if isinstance(value, float):
+        decimal = Decimal(str(value))
+        return {str(value), shown(decimal), shown(decimal, 2), f"{value:,}"}
+    text = str(value)
+    if ISO_DATE.match(text):
+        day = date.fromisoformat(text)
+        return {date_format(day, "SHORT_DATE_FORMAT"), date_format(day, "DATE_FORMAT")}
+    if ISO_MOMENT.match(text):
+        moment = datetime.fromisoformat(text)
+        return {
+            date_format(moment, "SHORT_DATETIME_FORMAT"),
+            date_format(moment, "DATETIME_FORMAT"),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+        }
+    return {normal(text)[:30]}
+
+
+def html_rows(html: str, key: str) -> list[str]:
+    """The rows of the page's table(s) marked data-table=key, as text."""
+    document = lxml.html.fromstring(html)
+    rows: list[str] = []
+    containers = document.xpath(f'//*[@data-table="{key}"]')  # none: the page hides it empty
+    for container in containers:
+        found = container.xpath(".//*[@data-row]")
+        if not found:
+            found = [
+                tr
+                for tr in container.xpath(".//tbody/tr")
+                if "group" not in (tr.get("class") or "") and not tr.xpath("./td[@class='empty']")
+            ]
+        if not found:
+            found = container.xpath(".//li[not(contains(@class, 'empty'))]")
+        rows += [normal(row.text_content()) for row in found]
+    return rows
+
+
+def download_tables(client: Client, url: str) -> dict[str, dict[str, Any]]:
+    joiner = "&" if "?" in url else "?"
+    payload = json.loads(get(client, url + joiner + "format=json").content)
+    return {table["key"]: table for table in payload["tables"]}
+
+
+# --- the tests ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [page.name for page in PAGES])
+def test_three_formats_carry_the_same_rows(world: World, name: str) -> None:
+    page = BY_NAME[name]
+    client = client_for(page, world)
+    slug = r"[A-Za-z0-9._-]+"
+    xlsx = get(client, url_of(page, world, format="xlsx"))
+    assert xlsx["Content-Type"] == CONTENT_TYPES["xlsx"]
+    assert re.fullmatch(f'attachment; filename="{slug}\\.xlsx"', xlsx["Content-Disposition"])
+    answer = get(client, url_of(page, world, format="json"))
+    assert answer["Content-Type"] == CONTENT_TYPES["json"]
+    assert re.fullmatch(f'attachment; filename="{slug}\\.json"', answer["Content-Disposition"])
+    payload = json.loads(answer.content)
+    assert payload["language"] == "en" and payload["generated_at"]
+    tables = payload["tables"]
+    assert [table["key"] for table in tables] == page.tables
+    sheets = xlsx_sheets(xlsx.content)
+    assert len(sheets) == len(tables), "one sheet per table"
+    for table, sheet in zip(tables, sheets, strict=True):
+        expected = [[spreadsheet_text(cell) for cell in row] for row in table["rows"]]
+        header = [spreadsheet_text(title) for title in table["columns"]]
+        assert [as_text(cell) for cell in sheet[0]] == header
+        assert [[as_text(cell) for cell in row] for row in sheet[1 : 1 + len(expected)]] == expected
+        one = get(client, url_of(page, world, format="csv", table=table["key"]))
+        assert one["Content-Type"] == CONTENT_TYPES["csv"]
+        assert one["Content-Disposition"].endswith('.csv"')
+        assert csv_rows(one.content) == [header, *expected]
+
+
+@pytest.mark.parametrize("name", [page.name for page in PAGES])
+def test_the_page_shows_the_downloaded_rows(world: World, name: str) -> None:
+    page = BY_NAME[name]
+    client = client_for(page, world)
+    html = get(client, url_of(page, world)).content.decode()
+    tables = download_tables(client, url_of(page, world))
+    assert any(table["rows"] for table in tables.values()), "a page with something to compare"
+    for key, table in tables.items():
+        rows = html_rows(html, key)
+        assert len(rows) == len(table["rows"]), (key, rows, table["rows"])
+        width = page.shown_columns.get(key, len(table["columns"]))
+        skipped = page.drawn.get(key, [])
+        for text, cells in zip(rows, table["rows"], strict=True):
+            for index, cell in enumerate(cells[:width]):
+                variants = renderings(cell)
+                if index in skipped or not variants:
+                    continue
+                assert any(variant in text for variant in variants), (key, index, cell, text)
+        for link in (f"format=csv&amp;table={key}", f"format=xlsx&amp;table={key}"):
+            assert link in html, f"the page offers {link}"
+
+
+@pytest.mark.parametrize("name", [page.name for page in PAGES])
+def test_headers_and_texts_follow_the_language(world: World, name: str) -> None:
+    page = BY_NAME[name]
+    client = client_for(page, world)
+    english = download_tables(client, url_of(page, world, "en"))
+    french_payload = json.loads(get(client, url_of(page, world, "fr", format="json")).content)
+    assert french_payload["language"] == "fr"
+    french = {table["key"]: table for table in french_payload["tables"]}
+    # (Headers whose French is not in the catalogue yet read the same in both.)
+    assert any(french[key]["columns"] != table["columns"] for key, table in english.items())
+    for key in english:
+        one = get(client, url_of(page, world, "fr", format="csv", table=key))
+        assert csv_rows(one.content)[0] == [spreadsheet_text(c) for c in french[key]["columns"]]
+        sheet = xlsx_sheets(
+            get(client, url_of(page, world, "fr", format="xlsx", table=key)).content
+        )
+        assert [as_text(c) for c in sheet[0][0]] == csv_rows(one.content)[0]
+    if page.texts:
+        in_english, in_french = page.texts
+
+        def cells(tables: dict[str, Any]) -> str:
+            return json.dumps([t["rows"] for t in tables.values()], ensure_ascii=False)
+
+        assert in_english in cells(english) and in_french not in cells(english)
+        assert in_french in cells(french) and in_english not in cells(french)
+
+
+@pytest.mark.parametrize("name", [page.name for page in PAGES if page.poison])
+def test_formula_texts_are_neutralised(world: World, name: str) -> None:
+    page = BY_NAME[name]
+    assert page.poison is not None
+    page.poison(world)
+    client = client_for(page, world)
+    found = False
+    for key in page.tables:
+        rows = csv_rows(get(client, url_of(page, world, format="csv", table=key)).content)
+        cells = [cell for row in rows for cell in row]
+        assert not any(cell.startswith(("=", "+", "@")) for cell in cells), (key, cells)
+        found = found or any(cell.startswith("'" + FORMULA) for cell in cells)
+    assert found, "the formula text is in a table, neutralised"
+    for sheet in xlsx_sheets(get(client, url_of(page, world, format="xlsx")).content):
+        for row in sheet:
+            for cell in row:
+                assert not (isinstance(cell, str) and cell.startswith(("=", "+", "@"))), cell
+    text = get(client, url_of(page, world, format="json")).content.decode()
+    assert json.dumps(FORMULA)[1:-1] in text, "JSON keeps the text as written"
+
+
+@pytest.mark.parametrize("name", [page.name for page in PAGES if page.private])
+def test_a_private_download_refuses_the_anonymous(world: World, name: str) -> None:
+    page = BY_NAME[name]
+    for fmt in ("csv", "xlsx", "json"):
+        response = Client().get(url_of(page, world, format=fmt, table=page.tables[0]))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_wrong_format_or_table_is_refused_by_name(world: World) -> None:
+    page = BY_NAME["operational_plan"]
+    client = Client()
+    wrong = get(client, url_of(page, world, format="pdf"), 400)
+    assert "Unknown download format “pdf”: choose csv, xlsx or json." in wrong.content.decode()
+    missing = get(client, url_of(page, world, format="csv", table="nope"), 404)
+    text = missing.content.decode()
+    assert "no table “nope”" in text and "priorities, years, sources, stakeholders" in text
+    several = get(client, url_of(page, world, format="csv"), 400)
+    assert "A CSV file holds one table" in several.content.decode()
+    with translation.override("fr"):
+        french = get(client, url_of(page, world, "fr", format="pdf"), 400)
+    assert "pdf" in french.content.decode()
+
+
+def test_one_table_narrows_every_format(world: World) -> None:
+    page = BY_NAME["operational_plan"]
+    client = Client()
+    xlsx = get(client, url_of(page, world, format="xlsx", table="years"))
+    assert xlsx["Content-Disposition"].endswith('-years.xlsx"')
+    assert len(xlsx_sheets(xlsx.content)) == 1
+    payload = json.loads(get(client, url_of(page, world, format="json", table="years")).content)
+    assert [table["key"] for table in payload["tables"]] == ["years"]
+    assert payload["plan"] == world.key
+
+
+# --- every table is accounted for --------------------------------------------
+
+TEMPLATES = [
+    path
+    for path in ROOT.glob("*/templates/**/*.html")
+    if ".venv" not in path.parts and "<table" in path.read_text(encoding="utf-8")
+]
+
+
+def template_name(path: Path) -> str:
+    return path.as_posix().split("/templates/", 1)[1]
+
+
+def test_every_table_is_downloadable_or_skipped_with_a_reason() -> None:
+    names = set()
+    for path in TEMPLATES:
+        name = template_name(path)
+        names.add(name)
+        text = path.read_text(encoding="utf-8")
+        if name in SKIPPED:
+            continue
+        for tag in re.findall(r"<table[^>]*>", text):
+            assert "data-table=" in tag, f"{name}: {tag} has no download (or add it to SKIPPED)"
+    assert set(SKIPPED) <= names, "SKIPPED names a template without a table"
+
+
+def test_every_downloadable_template_is_in_a_listed_page(world: World) -> None:
+    """The pages of PAGES render every template that marks a table downloadable."""
+    marked = {
+        template_name(path)
+        for path in ROOT.glob("*/templates/**/*.html")
+        if ".venv" not in path.parts and "data-table=" in path.read_text(encoding="utf-8")
+    }
+    rendered: set[str] = set()
+    for page in PAGES:
+        response = get(client_for(page, world), url_of(page, world))
+        rendered |= {template.name for template in response.templates if template.name}
+    assert marked - rendered == set(), "add the pages of these templates to PAGES"
