@@ -46,6 +46,7 @@ class ShownBlock:
     """A block as the templates show it: texts already formatted."""
 
     kind: str  # "text", "chart" or "table"
+    key: str = ""  # a table's name in download links
     title: str = ""
     label: str = ""
     paragraphs: list[str] = field(default_factory=list)
@@ -71,6 +72,7 @@ def shown_block(block: Block, section: Section) -> ShownBlock:
         return ShownBlock("chart", title=block.title, svg=block.svg)
     return ShownBlock(
         "table",
+        key=block.key,
         title=block.title,
         columns=block.columns,
         rows=block.cells(),

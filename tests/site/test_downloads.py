@@ -81,7 +81,113 @@ def world(costed: Any, alice: Any) -> World:
     found.objects["second"] = second
     found.objects["act1"] = costed.activities.get(code="ACT1")
     local_plan(found)
+    reports(found)
+    governance(found)
     return found
+
+
+def reports(world: World) -> None:
+    """The first quarter of 2021 open: the ministry's report, whose meetings
+    figure bob (its focal point) corrected once; the network's, submitted."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from actors.models import Institution, ReportingUnit, Role, RoleAssignment
+    from reporting.actions import open_period, save_report
+    from reporting.entries import ReportInput, ValueInput
+    from reporting.models import IndicatorValue, ReportingPeriod, Submission
+
+    units = {
+        key: ReportingUnit.objects.create(
+            country="XX", institution=Institution.objects.get(country="XX", key=key)
+        )
+        for key in ("mwa", "ngo")
+    }
+    period = ReportingPeriod.objects.create(
+        plan=world.plan, kind="quarter", year=2021, quarter=1,
+        opens_on=date(2021, 3, 15), deadline=date(2021, 4, 15),
+    )  # fmt: skip
+    open_period(period, by=world.alice)
+    bob = User.objects.create_user("bob-reporter")
+    RoleAssignment.objects.create(user=bob, role=Role.FOCAL_POINT, unit=units["mwa"])
+    report = Submission.objects.get(period=period, unit=units["mwa"])
+    meetings = world.plan.indicators.get(key="C1").pk
+    for value, reason in ((Decimal(4), ""), (Decimal(5), "Two registers were added.")):
+        save_report(
+            report,
+            ReportInput(values={(meetings, ""): ValueInput(value=value)}),
+            by=bob,
+            revision=None,
+            reason=reason,
+        )
+    Submission.objects.filter(period=period, unit=units["ngo"]).update(
+        status="submitted", submitted_at=timezone.now()
+    )
+    world.objects |= {
+        "period": period,
+        "report": report,
+        "figure": IndicatorValue.objects.get(submission=report),
+        "bob": bob,
+    }
+
+
+def governance(world: World) -> None:
+    """The monitoring committee, its meeting of March 2021 with one
+    recommendation, a reviewed risk, and a figure of the observatory."""
+    from actors.models import Body, BodyMembership, Institution
+    from governance import meetings, risks
+    from governance.models import Quota, SeatBody
+    from governance.observatory import add_observation
+
+    mwa = Institution.objects.get(country="XX", key="mwa")
+    body = Body.objects.create(
+        country="XX", key="committee", kind="monitoring_committee", acronym="MC",
+        name_fr="Comité de suivi", name_en="Monitoring committee", meets="quarterly",
+    )  # fmt: skip
+    world.plan.bodies.add(body)
+    member = BodyMembership.objects.create(body=body, institution=mwa, since=date(2020, 1, 1))
+    meeting = meetings.record_meeting(
+        world.plan,
+        meetings.MeetingInput(
+            body, date(2021, 3, 10), place="Bamako",
+            attendance=[meetings.AttendeeInput(member, "female", "Awa")],
+        ),
+        by=world.alice,
+    )  # fmt: skip
+    recommendation = meetings.add_recommendation(
+        world.plan,
+        meetings.RecommendationInput(
+            "meeting", mwa, date(2021, 6, 30), text_fr="Tenir les réunions",
+            text_en="Hold the meetings", meeting=meeting,
+        ),
+        by=world.alice,
+    )  # fmt: skip
+    risk = risks.save_risk(
+        world.plan,
+        risks.RiskInput(
+            "Insécurité dans le Nord", "Insecurity in the North", "security", 4, 5, owner=mwa,
+            mitigation_fr="Réunions à distance", mitigation_en="Remote meetings",
+            reviewed_on=date(2021, 1, 5),
+        ),
+        by=world.alice,
+    )  # fmt: skip
+    risks.review_risk(risk, likelihood=3, impact=5, by=world.alice, reviewed_on=date(2021, 4, 2))
+    quota = Quota.objects.create(country="XX", key="law", minimum_share=Decimal(30))
+    seats = SeatBody.objects.create(
+        country="XX", key="assembly", kind="parliament", quota=quota,
+        name_fr="Assemblée nationale", name_en="National Assembly",
+    )  # fmt: skip
+    add_observation(
+        seats, by=world.alice, observed_on=date(2020, 8, 1), women=42, total=147,
+        source_title="Journal officiel", location="p. 3", quote="42 femmes sur 147",
+    )  # fmt: skip
+    world.objects |= {
+        "body": body,
+        "meeting": meeting,
+        "recommendation": recommendation,
+        "risk": risk,
+        "seats": seats,
+    }
 
 
 def local_plan(world: World) -> None:
@@ -152,6 +258,43 @@ def poison_source(world: World) -> None:
 
 def poison_local_plan(world: World) -> None:
     set_text(world.objects["local"], title_en=FORMULA, title_fr=FORMULA)
+
+
+def poison_rules(world: World) -> None:
+    world.plan.validation_rules.update(message_en=FORMULA, message_fr=FORMULA)
+
+
+def poison_reason(world: World) -> None:
+    from nap1325.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(object_id=str(world.objects["figure"].uuid)).last()
+    assert entry is not None
+    entry.after = {**(entry.after or {}), "reason": FORMULA}
+    entry.save()
+
+
+def poison_body(world: World) -> None:
+    set_text(world.objects["body"], name_en=FORMULA, name_fr=FORMULA)
+
+
+def poison_recommendation(world: World) -> None:
+    set_text(world.objects["recommendation"], text_en=FORMULA, text_fr=FORMULA)
+
+
+def poison_risk(world: World) -> None:
+    set_text(world.objects["risk"], description_en=FORMULA, description_fr=FORMULA)
+
+
+def poison_review(world: World) -> None:
+    world.objects["risk"].reviews.update(note=FORMULA)
+
+
+def poison_observation(world: World) -> None:
+    world.objects["seats"].observations.update(quote=FORMULA)
+
+
+def poison_seats(world: World) -> None:
+    set_text(world.objects["seats"], name_en=FORMULA, name_fr=FORMULA)
 
 
 def version_path(world: World, tail: str = "") -> str:
@@ -228,6 +371,173 @@ PAGES = [
         texts=("National budget", "Budget national"),
     ),
     Page(
+        "periods",
+        lambda w: f"/plans/{w.key}/periods/",
+        ["periods"],
+        private=True,
+    ),
+    Page(
+        "period",
+        lambda w: f"/plans/{w.key}/periods/{w.objects['period'].uuid}/",
+        ["reports"],
+        private=True,
+        poison=poison_institution,
+        shown_columns={"reports": 6},
+        drawn={"reports": [4]},  # the reminder's kind and date share a cell
+    ),
+    Page(
+        "rules",
+        lambda w: f"/plans/{w.key}/rules/",
+        ["rules"],
+        private=True,
+        poison=poison_rules,
+        drawn={"rules": [8]},
+    ),
+    Page(
+        "my_reports",
+        lambda w: "/reports/",
+        ["reports"],
+        private=True,
+        reader="bob",
+        poison=poison_institution,
+    ),
+    Page(
+        "value_history",
+        lambda w: f"/reports/{w.objects['report'].uuid}/values/{w.objects['figure'].uuid}/",
+        ["history"],
+        private=True,
+        poison=poison_reason,
+    ),
+    Page(
+        "institutions",
+        lambda w: "/institutions/",
+        ["institutions"],
+        reader="",
+        poison=poison_institution,
+        texts=("Ministry of Women", "Ministère des femmes"),
+        shown_columns={"institutions": 3},
+    ),
+    Page(
+        "bodies",
+        lambda w: "/institutions/bodies/",
+        ["bodies"],
+        reader="",
+        poison=poison_body,
+        texts=("Monitoring committee", "Comité de suivi"),
+        shown_columns={"bodies": 4},
+    ),
+    Page(
+        "body",
+        lambda w: f"/institutions/bodies/{w.objects['body'].uuid}/",
+        ["members"],
+        reader="",
+        poison=poison_institution,
+        texts=("Ministry of Women", "Ministère des femmes"),
+    ),
+    Page(
+        "meetings",
+        lambda w: f"/plans/{w.key}/meetings/?year=2021",
+        ["records", "meetings"],
+        reader="",
+        poison=poison_body,
+        texts=("Monitoring committee", "Comité de suivi"),
+        shown_columns={"records": 3},
+    ),
+    Page(
+        "meeting",
+        lambda w: f"/plans/{w.key}/meetings/{w.objects['meeting'].uuid}/",
+        ["attendance", "recommendations"],
+        reader="",
+        poison=poison_recommendation,
+        texts=("Hold the meetings", "Tenir les réunions"),
+        drawn={"recommendations": [1]},  # the meeting is the page itself
+    ),
+    Page(
+        "recommendations",
+        lambda w: f"/plans/{w.key}/recommendations/",
+        ["overdue", "implementation", "recommendations"],
+        reader="",
+        poison=poison_recommendation,
+        texts=("Hold the meetings", "Tenir les réunions"),
+        drawn={"overdue": [1], "recommendations": [1]},
+    ),
+    Page(
+        "risks",
+        lambda w: f"/plans/{w.key}/risks/",
+        ["heatmap", "risks"],
+        private=True,
+        poison=poison_risk,
+        texts=("Insecurity in the North", "Insécurité dans le Nord"),
+        shown_columns={"risks": 9},
+        drawn={"heatmap": [1]},
+    ),
+    Page(
+        "risk",
+        lambda w: f"/risks/{w.objects['risk'].uuid}/",
+        ["reviews"],
+        private=True,
+        poison=poison_review,
+    ),
+    Page(
+        "observatory",
+        lambda w: "/observatory/",
+        ["quota", "observations"],
+        reader="",
+        poison=poison_observation,
+        texts=("National Assembly", "Assemblée nationale"),
+        drawn={"quota": [1, 6], "observations": [0, 1, 2, 3, 4, 11, 13]},
+    ),
+    Page(
+        "about_data",
+        lambda w: "/about/data/",
+        ["boundaries", "places", "reforms", "observatory"],
+        reader="",
+    ),
+    Page(
+        "progress_year",
+        lambda w: f"/plans/{w.key}/progress/2021/",
+        ["status", "progress"],
+        private=True,
+        poison=poison_indicator,
+        texts=("Meetings held", "Réunions tenues"),
+        drawn={"progress": [8, 9]},
+        shown_columns={"progress": 8},
+    ),
+    Page(
+        "briefing_quarter",
+        lambda w: f"/plans/{w.key}/briefing/2021/1/",
+        ["changed", "on_track", "off_track", "late", "waiting", "activities", "recommendations"],
+        private=True,
+        poison=poison_activity,
+        texts=("Activity ACT1", "Activité ACT1"),
+        drawn={"activities": [5]},
+    ),
+    Page(
+        "annual_report",
+        lambda w: f"/plans/{w.key}/reports/2021/",
+        [
+            "key_figures",
+            "status",
+            "progress-00001-progress",
+            "progress-00002-progress",
+            "progress-mechanism-progress",
+            "activities",
+            "budget",
+            "budget-sources",
+            "stakeholders",
+            "bodies",
+            "meetings",
+            "recommendations",
+            "implementation",
+            "annex-sources-sources",
+            "coverage",
+            "not_validated",
+            "no_data",
+        ],
+        private=True,
+        texts=("Meetings held", "Réunions tenues"),
+    ),
+    Page(
         "dashboard",
         lambda w: f"/plans/{w.key}/dashboard/?year=2021",
         ["status", "progress", "map", "activities", "budget", "sources", "stakeholders"],
@@ -252,6 +562,8 @@ def client_for(page: Page, world: World) -> Client:
     client = Client()
     if page.reader == "alice":
         client.force_login(world.alice)
+    elif page.reader:
+        client.force_login(world.objects[page.reader])
     return client
 
 
@@ -400,7 +712,7 @@ def test_the_page_shows_the_downloaded_rows(world: World, name: str) -> None:
                     continue
                 assert any(variant in text for variant in variants), (key, index, cell, text)
         for link in (f"format=csv&amp;table={key}", f"format=xlsx&amp;table={key}"):
-            assert link in html, f"the page offers {link}"
+            assert link in html or not table["rows"], f"the page offers {link}"
 
 
 @pytest.mark.parametrize("name", [page.name for page in PAGES])
@@ -506,7 +818,7 @@ def test_every_table_is_downloadable_or_skipped_with_a_reason() -> None:
         text = path.read_text(encoding="utf-8")
         if name in SKIPPED:
             continue
-        for tag in re.findall(r"<table[^>]*>", text):
+        for tag in re.findall(r"<table\b(?:{%.*?%}|{{.*?}}|[^>])*>", text):
             assert "data-table=" in tag, f"{name}: {tag} has no download (or add it to SKIPPED)"
     assert set(SKIPPED) <= names, "SKIPPED names a template without a table"
 
