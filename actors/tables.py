@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from actors.models import Body, BodyMembership, Institution
-from nap1325.tables import Column, Table
-
-TEXT = False
+from nap1325.tables import TEXT, Column, Table
 
 
 def institution_table(institutions: Iterable[Institution]) -> Table:

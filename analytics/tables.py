@@ -10,9 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from analytics.progress import Band, IndicatorProgress
-from nap1325.tables import Column, Table
-
-TEXT = False
+from nap1325.tables import TEXT, Column, Table
 
 
 def status_table(by_root: Sequence[tuple[Any, list[tuple[Any, int]]]]) -> Table:

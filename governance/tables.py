@@ -14,9 +14,7 @@ from governance.meetings import Implementation, MeetingRecord
 from governance.models import Attendance, Recommendation, Risk, RiskReview
 from governance.observatory import BodySummary, men_count
 from governance.risks import IMPACT_LABELS, LIKELIHOOD_LABELS, HeatCell, level_of
-from nap1325.tables import Column, Table
-
-TEXT = False
+from nap1325.tables import TEXT, Column, Table, yes_no
 
 
 def record_table(records: Iterable[MeetingRecord]) -> Table:
@@ -247,7 +245,7 @@ def quota_table(rows: Iterable[BodySummary]) -> Table:
             summary.minimum,
             str(summary.status.label),
             summary.change,
-            (_("yes") if latest.share_is_published_only else _("no")) if latest else None,
+            yes_no(latest.share_is_published_only) if latest else None,
         )
     return table
 
@@ -301,7 +299,7 @@ def observation_table(rows: Iterable[BodySummary]) -> Table:
                 o.seats,
                 None if o.share_is_published_only else o.share,
                 o.published_share,
-                _("yes") if o.share_is_published_only else _("no"),
+                yes_no(o.share_is_published_only),
                 o.discrepancy,
                 summary.minimum,
                 o.source_title,

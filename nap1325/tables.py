@@ -62,6 +62,13 @@ HIDDEN = Hidden()
 Value = Decimal | int | str | date | Hidden | None
 
 
+TEXT = False  # Column(title, TEXT): a column of words, not numbers
+
+
+def yes_no(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
 @dataclass
 class Column:
     title: str

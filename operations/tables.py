@@ -10,12 +10,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nap1325.tables import Column, Table, Value
+from nap1325.tables import TEXT, Column, Table, Value, yes_no
 from operations.compare import ActivityChange
 from operations.models import BudgetLine, FundingRecord, OperationalPlan
 from operations.rollups import Completion, PlanSummary, Share
-
-TEXT = False
 
 
 def version_table(versions: Iterable[OperationalPlan]) -> Table:
@@ -163,7 +161,7 @@ def schedule_table(
                 activity.code,
                 activity.title,
                 activity.get_status_display(),
-                _("yes") if row["late"] else _("no"),
+                yes_no(row["late"]),
                 *["x" if on else None for _label, on in row["cells"]],
             )
     return table
@@ -291,7 +289,7 @@ def side_by_side_tables(summaries: Sequence[PlanSummary]) -> list[Table]:
             completion.completed if completion else None,
             completion.computed if completion else None,
             summary.budget,
-            _("yes") if summary.budget_is_declared else _("no"),
+            yes_no(summary.budget_is_declared),
         )
         for element, rate in summary.reported:
             reported.add(

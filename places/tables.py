@@ -8,10 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nap1325.tables import Column, Table
+from nap1325.tables import TEXT, Column, Table
 from places.models import Reform
-
-TEXT = False
 
 
 def about_data_tables(

@@ -9,14 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nap1325.tables import Column, Table
+from nap1325.tables import TEXT, Column, Table, yes_no
 from plans.models import Indicator, PlanLoad, PlanSource
-
-TEXT = False  # Column(title, TEXT): a column of words, not numbers
-
-
-def yes_no(flag: bool) -> str:
-    return _("yes") if flag else _("no")
 
 
 def indicator_table(indicators: Iterable[Indicator]) -> Table:

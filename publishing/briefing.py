@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from analytics.aggregation import Aggregate, Span, aggregates, counted_statuses
 from analytics.execution import version_in_force
 from analytics.progress import Band, compared_number
-from nap1325.tables import Column, Table
+from nap1325.tables import TEXT, Column, Table, yes_no
 from operations.models import ActivityStatus, ActivityVersion, OperationalPlan
 from operations.schedule import is_late, quarter_end, quarter_of
 from plans.models import Indicator, IndicatorType, Plan
@@ -56,7 +56,6 @@ from reporting.models import (
     SubmissionStatus,
 )
 
-TEXT = False
 ON_TRACK = frozenset({Band.ON_TRACK, Band.ABOVE})
 OFF_TRACK = frozenset({Band.BEHIND, Band.NOT_STARTED})
 
@@ -437,7 +436,7 @@ def briefing_tables(b: Briefing) -> list[Table]:
             ", ".join(_("Q%(quarter)s %(year)s") % {"quarter": q, "year": y}
                       for y, q in row.scheduled) or None,
             row.status_label or _("Not reported"),
-            _("yes") if row.new else _("no"),
+            yes_no(row.new),
         )  # fmt: skip
     tables.append(activities)
     if b.overdue_recommendations is not None:

@@ -9,15 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from nap1325.tables import Column, Table
+from nap1325.tables import TEXT, Column, Table, yes_no
 from reporting import reminders
 from reporting.models import ReportingPeriod, Submission, ValidationRule
-
-TEXT = False
-
-
-def yes_no(flag: bool) -> str:
-    return _("yes") if flag else _("no")
 
 
 def period_table(periods: Iterable[ReportingPeriod]) -> Table:

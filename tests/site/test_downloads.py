@@ -797,6 +797,91 @@ def test_one_table_narrows_every_format(world: World) -> None:
     assert payload["plan"] == world.key
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("-2+3", "'-2+3"),
+        ("\t=1", "'\t=1"),
+        ("Plan d'action", "Plan d'action"),
+        ("a\x07bell", "abell"),  # a control character XLSX cannot hold
+        (-2, -2),  # numbers stay numbers
+        (Decimal("1.5"), Decimal("1.5")),
+        (None, None),
+    ],
+)
+def test_safe_cell(typed: Any, written: Any) -> None:
+    from nap1325.tables import safe_cell, unsafe_cell
+
+    assert safe_cell(typed) == written
+    if isinstance(typed, str) and "\x07" not in typed:
+        assert unsafe_cell(safe_cell(typed)) == typed
+
+
+def test_no_data_stays_empty_never_zero(world: World) -> None:
+    """Nobody validated a meetings figure in 2021: the actual is empty in
+    the three formats, where the baseline 0 is a 0."""
+    page = BY_NAME["progress_year"]
+    client = client_for(page, world)
+    url = url_of(page, world, format="{}", table="progress")
+    rows = csv_rows(get(client, url.format("csv")).content)
+    header, meetings = rows[0], next(row for row in rows if row[0] == "C1")
+    actual, baseline = header.index("Actual"), header.index("Baseline")
+    assert (meetings[actual], meetings[baseline]) == ("", "0")
+    sheet = xlsx_sheets(get(client, url.format("xlsx")).content)[0]
+    row = next(row for row in sheet if row[0] == "C1")
+    assert (row[actual], row[baseline]) == (None, 0)
+    table = json.loads(get(client, url.format("json")).content)["tables"][0]
+    row = next(row for row in table["rows"] if row[0] == "C1")
+    assert (row[actual], row[baseline]) == (None, 0)
+
+
+def test_a_page_reading_downloads_its_filters(world: World) -> None:
+    """The register's download is the register as filtered: closed risks
+    only, then every risk."""
+    page = BY_NAME["risks"]
+    client = client_for(page, world)
+    closed = download_tables(client, url_of(page, world) + "?status=closed")
+    assert closed["risks"]["rows"] == []
+    every = download_tables(client, url_of(page, world) + "?status=all")
+    assert [row[2] for row in every["risks"]["rows"]] == ["Insecurity in the North"]
+
+
+def test_a_public_download_suppresses_what_its_page_does(world: World) -> None:
+    """The published annual report, read by the anonymous: 3 women among 43
+    cases is a small count, hidden with the 40 men that would give it back."""
+    from actors.models import ReportingUnit
+    from publishing.actions import publish
+    from reporting.models import IndicatorValue, ReportingPeriod, Submission
+
+    period = ReportingPeriod.objects.create(
+        plan=world.plan, kind="quarter", year=2021, quarter=2,
+        opens_on=date(2021, 6, 15), deadline=date(2021, 7, 15),
+    )  # fmt: skip
+    unit = ReportingUnit.objects.get(institution__key="mwa", institution__country="XX")
+    report = Submission.objects.create(period=period, unit=unit, status="validated")
+    cases = world.plan.indicators.get(key="A.2.I1")  # sensitive, by sex
+    for cell, value in (("", 43), ("sex:female", 3), ("sex:male", 40)):
+        IndicatorValue.objects.create(
+            submission=report, indicator=cases, cell=cell, value=Decimal(value)
+        )
+    publish(world.plan, 2021, "data", by=world.alice)
+    publish(world.plan, 2021, "report", by=world.alice)
+    page = BY_NAME["annual_report"]
+    html = get(Client(), url_of(page, world)).content.decode()
+    tables = download_tables(Client(), url_of(page, world))
+    (key, female), *_others = [
+        (key, row) for key, table in tables.items() for row in table["rows"] if row[0] == "Female"
+    ]
+    assert female[1] == "suppressed"
+    assert any(row.startswith("Femalesuppressed") for row in html_rows(html, key))
+    text = get(Client(), url_of(page, world, format="csv", table=key)).content.decode("utf-8-sig")
+    assert "Female,suppressed" in text and "Male,suppressed" in text
+    assert ",3," not in text and ",40," not in text
+
+
 # --- every table is accounted for --------------------------------------------
 
 TEMPLATES = [
