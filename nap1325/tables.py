@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -215,16 +215,15 @@ def _refused(status: int, message: str) -> HttpResponse:
 
 def download(
     request: HttpRequest,
-    tables: Sequence[Table] | Callable[[], Sequence[Table]],
+    tables: Sequence[Table],
     filename: str,
     meta: dict[str, Any] | None = None,
 ) -> HttpResponse | None:
     """The page's download for `?format=csv|xlsx|json`, or None to render the page.
 
     `?table=KEY` narrows the download to one of the page's tables; a CSV
-    holds one table, so a page with several needs it. `tables` may be a
-    function, called only when a download is asked for. Call it after the
-    page's own permission checks: the download is the page."""
+    holds one table, so a page with several needs it. Call it after the
+    page's own permission checks and filters: the download is the page."""
     wanted = request.GET.get("format")
     if not wanted:
         return None
@@ -234,7 +233,7 @@ def download(
             _("Unknown download format “%(format)s”: choose csv, xlsx or json.")
             % {"format": wanted[:20]},
         )
-    offered = list(tables() if callable(tables) else tables)
+    offered = list(tables)
     keys = ", ".join(table.key for table in offered)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "table"
     key = request.GET.get("table")
