@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from actors.models import Body, Institution, InstitutionKind
+from actors.tables import body_table, institution_table, member_table
+from nap1325.tables import download
 
 
 def institution_list(request: HttpRequest) -> HttpResponse:
@@ -13,11 +15,11 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         (label, [i for i in institutions if i.kind == kind])
         for kind, label in InstitutionKind.choices
     ]
-    return render(
-        request,
-        "actors/institution_list.html",
-        {"groups": [(label, items) for label, items in groups if items]},
-    )
+    listed = [(label, items) for label, items in groups if items]
+    table = institution_table(item for _label, items in listed for item in items)
+    if answer := download(request, [table], "institutions"):
+        return answer
+    return render(request, "actors/institution_list.html", {"groups": listed, "table": table})
 
 
 def institution_detail(request: HttpRequest, uuid: str) -> HttpResponse:
@@ -40,14 +42,22 @@ def institution_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def body_list(request: HttpRequest) -> HttpResponse:
-    bodies = Body.objects.annotate(member_total=Count("memberships"))
-    return render(request, "actors/body_list.html", {"bodies": bodies})
+    bodies = list(Body.objects.annotate(member_total=Count("memberships")))
+    table = body_table(bodies)
+    if answer := download(request, [table], "bodies"):
+        return answer
+    return render(request, "actors/body_list.html", {"bodies": bodies, "table": table})
 
 
 def body_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     body = get_object_or_404(Body, uuid=uuid)
+    memberships = list(body.memberships.select_related("institution"))
+    table = member_table(memberships)
+    name = f"members-{body.country}-{body.key}".lower()
+    if answer := download(request, [table], name, {"body": body.key, "country": body.country}):
+        return answer
     return render(
         request,
         "actors/body_detail.html",
-        {"body": body, "memberships": body.memberships.select_related("institution")},
+        {"body": body, "memberships": memberships, "table": table},
     )

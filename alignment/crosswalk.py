@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from alignment.models import Alignment, GlobalIndicator, GlobalIndicatorSet
+from nap1325.tables import Column, Table
 from plans.models import Indicator, Plan, in_plan_order
-from publishing.tables import Column, Table
 
 
 @dataclass

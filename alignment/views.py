@@ -20,8 +20,8 @@ from actors.permissions import may
 from alignment import actions
 from alignment.crosswalk import crosswalk, crosswalk_tables, source_of
 from alignment.models import Alignment, GlobalIndicator
+from nap1325.tables import download
 from plans.views import get_plan
-from publishing.tables import csv_response, json_response, xlsx_response
 
 M = TypeVar("M", bound=Model)
 
@@ -29,34 +29,25 @@ M = TypeVar("M", bound=Model)
 def crosswalk_page(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
     walk = crosswalk(plan)
-    wanted = request.GET.get("format")
-    if wanted in ("csv", "xlsx", "json"):
-        tables = crosswalk_tables(walk)
-        filename = f"{plan.key}-crosswalk"
-        if wanted == "csv":
-            table = next((t for t in tables if t.key == request.GET.get("table")), tables[0])
-            return csv_response(table, f"{filename}-{table.key}")
-        if wanted == "xlsx":
-            return xlsx_response(tables, filename)
-        return json_response(
-            tables,
+    meta = {
+        "plan": plan.key,
+        "sets": [
             {
-                "plan": plan.key,
-                "sets": [
-                    {
-                        "key": view.set.key,
-                        "title_fr": view.set.title_fr,
-                        "title_en": view.set.title_en,
-                        "source": source_of(view.set),
-                        "url": view.set.url,
-                        "indicators": len(view.rows),
-                        "unverified": view.unverified,
-                        "gaps": view.gaps,
-                    }
-                    for view in walk.sets
-                ],
-            },
-        )
+                "key": view.set.key,
+                "title_fr": view.set.title_fr,
+                "title_en": view.set.title_en,
+                "source": source_of(view.set),
+                "url": view.set.url,
+                "indicators": len(view.rows),
+                "unverified": view.unverified,
+                "gaps": view.gaps,
+            }
+            for view in walk.sets
+        ],
+    }
+    answer = download(request, crosswalk_tables(walk), f"{plan.key}-crosswalk", meta)
+    if answer is not None:
+        return answer
     can_manage = may(request.user, "manage_alignment")
     return render(
         request,

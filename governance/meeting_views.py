@@ -29,7 +29,15 @@ from governance.models import (
     RecommendationSource,
     RecommendationStatus,
 )
+from governance.tables import (
+    attendance_table,
+    implementation_table,
+    meeting_table,
+    recommendation_table,
+    record_table,
+)
 from nap1325.forms import attach_errors
+from nap1325.tables import download
 from plans.models import Plan
 from plans.views import get_plan
 
@@ -158,7 +166,7 @@ def meeting_list(request: HttpRequest, key: str) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, plan, today)
     bodies = list(plan.bodies.order_by("kind", "name_fr"))
-    rows = (
+    rows = list(
         plan_meetings(plan)
         .filter(held_on__year=year)
         .select_related("body")
@@ -168,6 +176,11 @@ def meeting_list(request: HttpRequest, key: str) -> HttpResponse:
             recommended=Count("recommendations", distinct=True),
         )
     )
+    records = actions.meeting_records(bodies, year, today=today)
+    tables = [record_table(records), meeting_table(rows)]
+    meta = {"plan": plan.key, "year": year}
+    if answer := download(request, tables, f"{plan.key}-meetings-{year}", meta):
+        return answer
     return render(
         request,
         "governance/meetings/meeting_list.html",
@@ -176,7 +189,8 @@ def meeting_list(request: HttpRequest, key: str) -> HttpResponse:
             "year": year,
             "years": list(plan.years),
             "meetings": rows,
-            "records": actions.meeting_records(bodies, year, today=today),
+            "records": records,
+            "tables": {table.key: table for table in tables},
             "can_record": may(request.user, "record_meetings"),
         },
     )
@@ -189,17 +203,28 @@ def meeting_detail(request: HttpRequest, key: str, meeting: str) -> HttpResponse
     )
     women, people = actions.women_share(found)
     can_record = may(request.user, "record_meetings")
+    attendance = list(found.attendance.select_related("membership__institution"))
+    recommendations = list(found.recommendations.select_related("owner", "meeting__body"))
+    tables = [
+        attendance_table(attendance),
+        recommendation_table(recommendations, "recommendations", _("Recommendations")),
+    ]
+    name = f"{plan.key}-meeting-{found.body.acronym or found.body.key}-{found.held_on}"
+    meta = {"plan": plan.key, "body": found.body.key, "held_on": found.held_on.isoformat()}
+    if answer := download(request, tables, name, meta):
+        return answer
     return render(
         request,
         "governance/meetings/meeting_detail.html",
         {
             "plan": plan,
             "meeting": found,
-            "attendance": found.attendance.select_related("membership__institution"),
+            "attendance": attendance,
             "women": women,
             "people": people,
             "share": round(100 * women / people) if people else None,
-            "recommendations": found.recommendations.select_related("owner"),
+            "recommendations": recommendations,
+            "tables": {table.key: table for table in tables},
             "can_record": can_record,
             "can_read_files": may(request.user, "read_private"),
             "form": RecommendationForm(plan, initial={"source": "meeting", "meeting": found})
@@ -316,14 +341,25 @@ def follow_up(request: HttpRequest, key: str) -> HttpResponse:
     if status in RecommendationStatus.values:
         rows = rows.filter(status=status)
     overdue = list(actions.overdue(plan, today))
+    implemented = actions.implementation(plan, on=today)
+    shown = list(rows)
+    tables = [
+        recommendation_table(overdue, "overdue", _("Overdue")),
+        implementation_table(implemented),
+        recommendation_table(shown, "recommendations", _("All recommendations")),
+    ]
+    meta = {"plan": plan.key, "status": status or None, "on": today.isoformat()}
+    if answer := download(request, tables, f"{plan.key}-recommendations", meta):
+        return answer
     return render(
         request,
         "governance/meetings/follow_up.html",
         {
             "plan": plan,
             "overdue": overdue,
-            "implementation": actions.implementation(plan, on=today),
-            "recommendations": rows,
+            "implementation": implemented,
+            "recommendations": shown,
+            "tables": {table.key: table for table in tables},
             "statuses": RecommendationStatus.choices,
             "status": status,
             "today": today,

@@ -27,8 +27,9 @@ from governance.observatory import (
     trend_label,
     when,
 )
+from governance.tables import observation_table, quota_table
+from nap1325.tables import csv_response, download, shown, xlsx_response
 from publishing import charts
-from publishing.tables import Column, Table, csv_response, shown, xlsx_response
 
 
 def percent(value: Decimal) -> str:
@@ -72,60 +73,6 @@ class ObservationForm(forms.Form):
         )
 
 
-def observation_table(rows: list[BodySummary]) -> Table:
-    table = Table(
-        key="observations",
-        title=_("Women's representation"),
-        columns=[
-            Column(_("Country"), numeric=False),
-            Column(_("Body"), numeric=False),
-            Column(_("Body identifier"), numeric=False),
-            Column(_("Date"), numeric=False),
-            Column(_("Date precision"), numeric=False),
-            Column(_("Election"), numeric=False),
-            Column(_("Women")),
-            Column(_("Men")),
-            Column(_("Total")),
-            Column(_("Share of women, computed (%)")),
-            Column(_("Share of women as published (%)")),
-            Column(_("Published share only"), numeric=False),
-            Column(_("Published minus computed (points)")),
-            Column(_("Quota (%)")),
-            Column(_("Source"), numeric=False),
-            Column(_("Source document"), numeric=False),
-            Column(_("Page or section"), numeric=False),
-            Column(_("Quote"), numeric=False),
-            Column(_("Note"), numeric=False),
-        ],
-        note=_("Shares are computed from the counts; where the source gives only a percentage, "
-               "it is kept as published."),
-    )  # fmt: skip
-    for summary in rows:
-        for o in summary.observations:
-            table.add(
-                summary.body.country,
-                summary.body.name,
-                summary.body.key,
-                o.observed_on.isoformat()[: {"year": 4, "month": 7}.get(o.precision, 10)],
-                o.get_precision_display(),
-                o.election,
-                o.women,
-                men_count(o),
-                o.seats,
-                None if o.share_is_published_only else o.share,
-                o.published_share,
-                _("yes") if o.share_is_published_only else _("no"),
-                o.discrepancy,
-                summary.minimum,
-                o.source_title,
-                o.source_document,
-                o.location,
-                o.quote,
-                o.note,
-            )
-    return table
-
-
 def trend_chart(summary: BodySummary) -> str:
     if len(summary.observations) < 2:
         return ""
@@ -144,6 +91,9 @@ def trend_chart(summary: BodySummary) -> str:
 
 def observatory(request: HttpRequest) -> HttpResponse:
     rows = summaries()
+    tables = [quota_table(rows), observation_table(rows)]
+    if answer := download(request, tables, "observatory"):
+        return answer
     bodies = [
         {
             "summary": summary,
@@ -172,12 +122,14 @@ def observatory(request: HttpRequest) -> HttpResponse:
             "bodies": bodies,
             "overview": overview,
             "count": sum(len(s.observations) for s in rows),
+            "tables": {table.key: table for table in tables},
             "can_record": may(request.user, "record_observations"),
         },
     )
 
 
 def observatory_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dataset at its own address (data.csv, data.xlsx), one row per figure."""
     table = observation_table(summaries())
     if fmt == "csv":
         return csv_response(table, "observatory")

@@ -23,6 +23,8 @@ from actors.models import Institution
 from actors.permissions import may
 from governance import risks as actions
 from governance.models import Risk, RiskCategory, RiskStatus
+from governance.tables import heat_map_table, review_table, risk_table
+from nap1325.tables import download
 from plans.models import Plan
 from plans.views import get_plan
 from publishing.charts import column_chart
@@ -150,7 +152,12 @@ def risk_register(request: HttpRequest, key: str) -> HttpResponse:
     mapped = actions.heat_map(actions.count_by_cell(risks))
     if likelihood and impact:
         risks = risks.filter(likelihood=int(likelihood), impact=int(impact))
-    rows = [(risk, *actions.level_of(risk.score)) for risk in _by_score(risks)]
+    ordered = list(_by_score(risks))
+    rows = [(risk, *actions.level_of(risk.score)) for risk in ordered]
+    tables = [heat_map_table(mapped), risk_table(ordered)]
+    meta = {"plan": plan.key, "category": category or None, "status": status}
+    if answer := download(request, tables, f"{plan.key}-risks", meta):
+        return answer
     return render(
         request,
         "governance/risks/register.html",
@@ -158,6 +165,7 @@ def risk_register(request: HttpRequest, key: str) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "heat_map": mapped,
+            "tables": {table.key: table for table in tables},
             "impacts": list(actions.IMPACT_LABELS.items()),
             "likelihoods": actions.LIKELIHOOD_LABELS,
             "levels": [(key, label) for _top, key, label in actions.LEVELS],
@@ -186,6 +194,10 @@ def risk_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     _require_private(request)
     risk = get_risk(uuid)
     reviews = list(risk.reviews.select_related("by").order_by("reviewed_on", "pk"))
+    table = review_table(reviews)
+    meta = {"plan": risk.plan.key, "risk": str(risk.uuid)}
+    if answer := download(request, [table], f"risk-{risk.uuid.hex[:8]}-reviews", meta):
+        return answer
     return render(
         request,
         "governance/risks/detail.html",
@@ -195,6 +207,7 @@ def risk_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "level": actions.level_of(risk.score),
             "reviews": [(r, r.likelihood * r.impact) for r in reviews],
             "chart": _history_chart(risk, reviews),
+            "table": table,
             "can_manage": actions.can_manage_risks(request.user),
         },
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nap1325.forms import attach_errors
+from nap1325.tables import XLSX, download
 from operations import actions
 from operations.compare import compare_versions
 from operations.forms import (
@@ -46,6 +48,15 @@ from operations.rollups import (
     totals_by_element,
 )
 from operations.schedule import is_late, plan_quarters, quarter_label
+from operations.tables import (
+    budget_table,
+    change_table,
+    funding_table,
+    money_tables,
+    schedule_table,
+    side_by_side_tables,
+    version_table,
+)
 from operations.workbook import WorkbookError, WorkbookInvalid, build_workbook, import_workbook
 from plans.models import Plan
 from plans.views import get_plan
@@ -59,12 +70,19 @@ def get_version(plan: Plan, number: int) -> OperationalPlan:
 
 def operational_plans(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
+    versions = list(
+        plan.operational_plans.annotate(activity_total=Count("activities")).order_by("-number")
+    )
+    table = version_table(versions)
+    if answer := download(request, [table], f"{plan.key}-operational-plan", {"plan": plan.key}):
+        return answer
     return render(
         request,
         "operations/versions.html",
         {
             "plan": plan,
-            "versions": plan.operational_plans.order_by("-number"),
+            "versions": versions,
+            "table": table,
             "can_edit": actions.can_edit_operations(request.user),
             "this_year": timezone.localdate().year,
         },
@@ -141,27 +159,34 @@ def version_detail(request: HttpRequest, key: str, number: int) -> HttpResponse:
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
     by_year = totals(cells, lambda c: c.year)
     by_source = totals(cells, lambda c: c.source_id)
+    shown_currency = currency if rate else ""
+    tables = money_tables(
+        [
+            (row, completion[p.pk])
+            for p, row in zip(
+                priorities,
+                _rows([(str(p), by_element[p.pk]) for p in priorities], rate),
+                strict=True,
+            )
+        ],
+        _rows([(_("Whole plan"), plan_total(cells))], rate)[0],
+        _rows([(str(y), by_year[y]) for y in sorted(by_year)], rate),
+        _rows([(sources[pk].name, m) for pk, m in sorted(by_source.items())], rate),
+        stakeholder_shares(version, cells),
+        shown_currency,
+    )
+    filename = f"{plan.key}-operational-plan-v{version.number}-budget"
+    meta = {"plan": plan.key, "version": version.number, "currency": "XOF"}
+    if answer := download(request, tables, filename, meta | {"also_in": shown_currency}):
+        return answer
     return render(
         request,
         "operations/version_detail.html",
         {
             "plan": plan,
             "version": version,
-            "total": _rows([(_("Whole plan"), plan_total(cells))], rate)[0],
-            "by_priority": [
-                (row, completion[p.pk])
-                for p, row in zip(
-                    priorities,
-                    _rows([(str(p), by_element[p.pk]) for p in priorities], rate),
-                    strict=True,
-                )
-            ],
-            "by_year": _rows([(str(y), by_year[y]) for y in sorted(by_year)], rate),
-            "by_source": _rows(
-                [(sources[pk].name, m) for pk, m in sorted(by_source.items())], rate
-            ),
-            "shares": stakeholder_shares(version, cells),
-            "currency": currency if rate else "",
+            "tables": tables,
+            "currency": shown_currency,
             "currencies": CURRENCIES,
             "missing_rate": bool(currency) and rate is None,
             "activity_count": version.activities.count(),
@@ -199,6 +224,13 @@ def schedule(request: HttpRequest, key: str, number: int) -> HttpResponse:
             names = [str(priorities[t]) for t in sorted(tops) if t in priorities]
             for name in names or [_("Not linked to the framework")]:
                 groups[name].append(row)
+    ordered = sorted(groups.items())
+    title = _("Lead institution") if group_by == "institution" else _("Priority")
+    table = schedule_table(ordered, quarters, title)
+    filename = f"{plan.key}-operational-plan-v{version.number}-schedule"
+    meta = {"plan": plan.key, "version": version.number, "grouped_by": group_by}
+    if answer := download(request, [table], filename, meta):
+        return answer
     return render(
         request,
         "operations/schedule.html",
@@ -208,7 +240,8 @@ def schedule(request: HttpRequest, key: str, number: int) -> HttpResponse:
             "group_by": group_by,
             "years": list(plan.years),
             "quarters": quarters,
-            "groups": sorted(groups.items()),
+            "groups": ordered,
+            "table": table,
             "late_count": late_count,
             "today": today,
             "can_edit": actions.can_edit_operations(request.user),
@@ -226,7 +259,15 @@ def activity_detail(request: HttpRequest, key: str, number: int, uuid: str) -> H
     plan = get_plan(key)
     version = get_version(plan, number)
     activity = _activity_version(version, uuid)
-    lines = activity.budget_lines.select_related("source")
+    lines = list(activity.budget_lines.select_related("source"))
+    tables = [
+        budget_table(lines, sum(line.amount for line in lines)),
+        funding_table(activity.activity.funding.select_related("source", "institution")),
+    ]
+    filename = f"{plan.key}-operational-plan-v{version.number}-{activity.code}"
+    meta = {"plan": plan.key, "version": version.number, "activity": activity.code}
+    if answer := download(request, tables, filename, meta):
+        return answer
     return render(
         request,
         "operations/activity_detail.html",
@@ -234,9 +275,7 @@ def activity_detail(request: HttpRequest, key: str, number: int, uuid: str) -> H
             "plan": plan,
             "version": version,
             "activity": activity,
-            "lines": lines,
-            "total": sum(line.amount for line in lines),
-            "funding": activity.activity.funding.select_related("source", "institution"),
+            "tables": tables,
             "late": is_late(
                 [(q.year, q.quarter) for q in activity.schedule.all()],
                 activity.status,
@@ -377,6 +416,16 @@ def compare(request: HttpRequest, key: str, number: int) -> HttpResponse:
     plan = get_plan(key)
     version = get_version(plan, number)
     previous = version.based_on
+    changes = compare_versions(previous, version) if previous else []
+    table = change_table(changes)
+    filename = f"{plan.key}-operational-plan-v{version.number}-changes"
+    meta = {
+        "plan": plan.key,
+        "version": version.number,
+        "compared_with": previous.number if previous else None,
+    }
+    if answer := download(request, [table], filename, meta):
+        return answer
     return render(
         request,
         "operations/compare.html",
@@ -384,7 +433,8 @@ def compare(request: HttpRequest, key: str, number: int) -> HttpResponse:
             "plan": plan,
             "version": version,
             "previous": previous,
-            "changes": compare_versions(previous, version) if previous else [],
+            "changes": changes,
+            "table": table,
             "can_edit": actions.can_edit_operations(request.user),
         },
     )
@@ -403,18 +453,22 @@ def plans_side_by_side(request: HttpRequest) -> HttpResponse:
     activities, completion and budget."""
     default = Plan.objects.filter(key=settings.DEFAULT_PLAN).first() or Plan.objects.first()
     plans = Plan.objects.filter(country=default.country) if default else Plan.objects.none()
+    summaries = [plan_summary(p) for p in plans.order_by("start_year")]
+    tables = side_by_side_tables(summaries)
+    if answer := download(request, tables, "plans-side-by-side"):
+        return answer
     return render(
         request,
         "operations/side_by_side.html",
         {
             "plan": default,
-            "summaries": [plan_summary(p) for p in plans.order_by("start_year")],
+            "summaries": summaries,
+            "tables": {table.key: table for table in tables},
             "threshold": DISCREPANCY_THRESHOLD,
         },
     )
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 

@@ -24,13 +24,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actors.models import Institution
+from nap1325.tables import safe_cell, unsafe_cell
 from operations.actions import (
     ActivityInput,
     BudgetLineInput,
@@ -81,8 +81,6 @@ BUDGET_COLUMNS = [
     ("quantity", "Quantité", "Quantity"),
     ("amount", "Montant (XOF)", "Amount (XOF)"),
 ]
-# Text a spreadsheet would run as a formula is written with a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="EDE7F1")
 YES = {"x", "oui", "yes", "1", "true", "vrai"}
@@ -95,22 +93,6 @@ def workbook_language() -> int:
 
 def _quarter_header(year: int, quarter: int, language: int) -> str:
     return f"{year}-{'T' if language == 0 else 'Q'}{quarter}"
-
-
-def safe_cell(value: Any) -> Any:
-    """Text as a spreadsheet should show it: never run as a formula, without
-    the control characters the XLSX format cannot hold."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
-
-
-def unsafe_cell(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def activity_status_labels() -> dict[str, str]:

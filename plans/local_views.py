@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,9 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from actors.permissions import may
 from nap1325.forms import attach_errors
+from nap1325.tables import download
 from places.models import Place
 from plans import local
 from plans.models import FrameworkElement, Indicator, LinkRule, Plan
+from plans.tables import coverage_table, local_plan_table
 from plans.views import get_plan
 from publishing.maps import choropleth
 
@@ -81,9 +84,16 @@ def local_plans(request: HttpRequest, key: str) -> HttpResponse:
     """A plan's regional and local plans, each with its place, and the
     coverage of the regions: a plan, a committee, recent reports."""
     plan = get_plan(key)
-    rows = plan.local_plans.select_related("place").order_by("place__code")
+    rows = list(
+        plan.local_plans.select_related("place")
+        .annotate(indicator_total=Count("indicators"))
+        .order_by("place__code")
+    )
     today = timezone.localdate()
     regions = local.coverage(plan, today)
+    tables = [local_plan_table(rows), coverage_table(regions, today)]
+    if answer := download(request, tables, f"{plan.key}-local-plans", {"plan": plan.key}):
+        return answer
     coverage_map = choropleth(
         {row.place.code: Decimal(row.score(today)) for row in regions},
         country=plan.country,
@@ -100,6 +110,7 @@ def local_plans(request: HttpRequest, key: str) -> HttpResponse:
             "local_plans": rows,
             "coverage": [(row, row.recent(today), row.score(today)) for row in regions],
             "coverage_map": coverage_map,
+            "tables": {table.key: table for table in tables},
             "can_manage": may(request.user, "manage_local_plans"),
         },
     )

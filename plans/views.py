@@ -9,11 +9,14 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from actors.models import Institution
 from actors.permissions import may
+from nap1325.tables import download
 from nap1325.text import matches, normalize
 from plans.models import AnchorPoint, FrameworkElement, Indicator, Plan
+from plans.tables import indicator_table, institution_table, load_table, source_table
 
 
 @dataclass
@@ -76,6 +79,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
+    sources = list(plan.sources.all())
+    institutions = list(plan.institutions.all())
+    loads = load_table(plan.loads.all()[:10])
+    tables = [
+        institution_table(institutions, "institutions", _("Institutions named in the plan")),
+        source_table(sources),
+        loads,
+    ]
+    if answer := download(request, tables, plan.key, {"plan": plan.key}):
+        return answer
     return render(
         request,
         "plans/plan_detail.html",
@@ -85,9 +98,9 @@ def plan_detail(request: HttpRequest, key: str) -> HttpResponse:
             "indicator_count": plan.indicators.count(),
             "anchor_count": plan.anchors.count(),
             "tree": plan_tree(plan, with_indicators=False),
-            "sources": plan.sources.all(),
-            "institutions": plan.institutions.all(),
-            "loads": plan.loads.all()[:10],
+            "sources": sources,
+            "institutions": institutions,
+            "tables": {table.key: table for table in tables},
             "can_manage_local": may(request.user, "manage_local_plans"),
             "can_exchange": may(request.user, "exchange_data"),
         },
@@ -152,10 +165,14 @@ def _indicators(plan: Plan) -> QuerySet[Indicator]:
 
 def indicator_list(request: HttpRequest, key: str) -> HttpResponse:
     plan = get_plan(key)
+    indicators = list(_indicators(plan).prefetch_related("responsible"))
+    table = indicator_table(indicators)
+    if answer := download(request, [table], f"{plan.key}-indicators", {"plan": plan.key}):
+        return answer
     return render(
         request,
         "plans/indicator_list.html",
-        {"plan": plan, "indicators": _indicators(plan).prefetch_related("responsible")},
+        {"plan": plan, "indicators": indicators, "table": table},
     )
 
 

@@ -13,7 +13,7 @@ docs/annual-report.md.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,11 +33,11 @@ from analytics.execution import (
     budget_execution,
 )
 from analytics.progress import Band
+from nap1325.tables import Column, Table
 from plans.models import FrameworkElement, IndicatorType, Plan
 from publishing import dashboard
 from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures
 from publishing.models import ReportText
-from publishing.tables import Column, Table
 from reporting.models import (
     IndicatorValue,
     PeriodKind,
@@ -112,6 +112,12 @@ class AnnualReport:
     def filename(self) -> str:
         return f"{self.plan.key}-annual-report-{self.year}-{self.language}"
 
+    def tables(self) -> list[Table]:
+        """Every table of the report, in order (its downloads)."""
+        return [
+            block for section in self.walk() for block in section.blocks if isinstance(block, Table)
+        ]
+
 
 def annual_report(plan: Plan, year: int, language: str) -> AnnualReport:
     """The report of `year` in `language` ("fr" or "en")."""
@@ -154,7 +160,7 @@ def _build(plan: Plan, year: int, language: str) -> AnnualReport:
     ).exists()
     if demonstration:
         notes.insert(0, _("Demonstration data: the reports of this year are fictitious."))
-    return AnnualReport(
+    report = AnnualReport(
         plan=plan,
         year=year,
         language=language,
@@ -165,6 +171,19 @@ def _build(plan: Plan, year: int, language: str) -> AnnualReport:
         sections=sections,
         text=text,
     )
+    name_tables(report)
+    return report
+
+
+def name_tables(report: AnnualReport) -> None:
+    """One key per table of the report (its downloads ask for one by key):
+    a table whose key repeats, as each priority's progress does, takes its
+    section's key before its own."""
+    keys = Counter(table.key for table in report.tables())
+    for section in report.walk():
+        for block in section.blocks:
+            if isinstance(block, Table) and keys[block.key] > 1:
+                block.key = f"{section.key}-{block.key}"
 
 
 # --- the reports of the year: who was expected, who was validated ---

@@ -35,12 +35,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from analytics.aggregation import Aggregate, Span, aggregates, counted_statuses
 from analytics.execution import version_in_force
 from analytics.progress import Band, compared_number
+from nap1325.tables import TEXT, Column, Table, yes_no
 from operations.models import ActivityStatus, ActivityVersion, OperationalPlan
 from operations.schedule import is_late, quarter_end, quarter_of
 from plans.models import Indicator, IndicatorType, Plan
@@ -329,3 +331,120 @@ def briefing(
         ),
         overdue_recommendations=overdue_recommendations(plan, year, quarter),
     )
+
+
+def briefing_tables(b: Briefing) -> list[Table]:
+    """The briefing's tables, as its page shows them, for its downloads."""
+    from governance.tables import recommendation_table
+
+    before = _("Q%(quarter)s %(year)s") % {"quarter": b.previous[1], "year": b.previous[0]}
+    now = _("Q%(quarter)s %(year)s") % {"quarter": b.quarter, "year": b.year}
+    changed = Table(
+        "changed",
+        _("Indicator values that changed since the previous quarter"),
+        [
+            Column(_("Code"), TEXT),
+            Column(_("Indicator"), TEXT),
+            Column(before),
+            Column(now),
+            Column(_("Change")),
+        ],
+    )
+    for change in b.changed:
+        changed.add(
+            change.indicator.reference,
+            change.indicator.title,
+            change.previous,
+            change.current,
+            change.change,
+        )
+    tables = [changed]
+    for key, title, changes in (
+        ("on_track", _("Indicators newly on track"), b.newly_on_track),
+        ("off_track", _("Indicators newly off track"), b.newly_off_track),
+    ):
+        table = Table(
+            key,
+            title,
+            [
+                Column(_("Code"), TEXT),
+                Column(_("Indicator"), TEXT),
+                Column(_("Target")),
+                Column(_("Status before"), TEXT),
+                Column(_("Percent of target before")),
+                Column(_("Status now"), TEXT),
+                Column(_("Percent of target now")),
+            ],
+        )
+        for band_change in changes:
+            table.add(
+                band_change.indicator.reference,
+                band_change.indicator.title,
+                band_change.current.progress.target,
+                str(band_change.previous_band.label),
+                band_change.previous.percent,
+                str(band_change.current_band.label),
+                band_change.current.percent,
+            )
+        tables.append(table)
+    for key, title, reports, late in (
+        ("late", _("Reports late"), b.late_reports, True),
+        ("waiting", _("Reports waiting for validation"), b.waiting, False),
+    ):
+        table = Table(
+            key,
+            title,
+            [
+                Column(_("Period"), TEXT),
+                Column(_("Reporting unit"), TEXT),
+                Column(_("Status"), TEXT),
+                Column(_("Deadline") if late else _("Submitted"), TEXT),
+                Column(_("Days late") if late else _("Days waiting")),
+            ],
+        )
+        for report in reports:
+            submission = report.submission
+            submitted = submission.submitted_at
+            table.add(
+                str(submission.period),
+                str(submission.unit),
+                submission.get_status_display(),
+                submission.period.deadline
+                if late
+                else (timezone.localtime(submitted).date() if submitted else None),
+                report.days,
+            )
+        tables.append(table)
+    activities = Table(
+        "activities",
+        _("Activities overdue"),
+        [
+            Column(_("Code"), TEXT),
+            Column(_("Activity"), TEXT),
+            Column(_("Lead institution"), TEXT),
+            Column(_("Scheduled"), TEXT),
+            Column(_("Last reported status"), TEXT),
+            Column(_("New this quarter"), TEXT),
+        ],
+    )
+    for row in b.overdue_activities:
+        lead = row.activity.lead
+        activities.add(
+            row.activity.code,
+            row.activity.title,
+            (lead.acronym or lead.name) if lead else None,
+            ", ".join(_("Q%(quarter)s %(year)s") % {"quarter": q, "year": y}
+                      for y, q in row.scheduled) or None,
+            row.status_label or _("Not reported"),
+            yes_no(row.new),
+        )  # fmt: skip
+    tables.append(activities)
+    if b.overdue_recommendations is not None:
+        tables.append(
+            recommendation_table(
+                [r.recommendation for r in b.overdue_recommendations],
+                "recommendations",
+                _("Recommendations overdue"),
+            )
+        )
+    return tables

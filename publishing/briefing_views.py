@@ -16,11 +16,11 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from actors.permissions import may
-from operations.views import XLSX
+from nap1325.tables import XLSX, download
 from plans.models import Plan
 from plans.views import get_plan
 from publishing.briefing import briefing as read_briefing
-from publishing.briefing import default_quarter, previous_quarter
+from publishing.briefing import briefing_tables, default_quarter, previous_quarter
 from publishing.iptt import iptt_workbook
 
 
@@ -68,6 +68,16 @@ def show(request: HttpRequest, plan: Plan, year: int, quarter: int) -> HttpRespo
     content = read_briefing(
         plan, year, quarter, today=timezone.localdate(), include_submitted=submitted
     )
+    tables = briefing_tables(content)
+    meta = {
+        "plan": plan.key,
+        "year": year,
+        "quarter": quarter,
+        "validated_only": not submitted,
+        "on": content.today.isoformat(),
+    }
+    if answer := download(request, tables, f"{plan.key}-briefing-{year}-q{quarter}", meta):
+        return answer
     earlier = previous_quarter(year, quarter)
     later = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     return render(
@@ -76,6 +86,7 @@ def show(request: HttpRequest, plan: Plan, year: int, quarter: int) -> HttpRespo
         {
             "plan": plan,
             "briefing": content,
+            "tables": {table.key: table for table in tables},
             "earlier": earlier if earlier[0] in plan.years else None,
             "later": later if later[0] in plan.years else None,
             "include_submitted": submitted,

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from analytics.aggregation import Span
 from analytics.execution import activity_completion, budget_execution
 from analytics.progress import Band
+from nap1325.tables import HIDDEN, Column, Table, Value, shown
 from places.geography import within
 from plans.models import DimensionKind, FrameworkElement, IndicatorType
 from publishing import charts, maps
 from publishing.figures import SUPPRESSED, Reading, Row, Scope, figures, regions_of
-from publishing.tables import HIDDEN, Column, Table, Value, shown
 
 BAND_COLOURS = {
     Band.NO_DATA.value: "#d9d9d9",

@@ -29,8 +29,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
+from nap1325.tables import Table
 from publishing.annual import AnnualReport, Block, Chart, Section, Text
-from publishing.tables import Table, shown
 
 LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 
@@ -46,6 +46,7 @@ class ShownBlock:
     """A block as the templates show it: texts already formatted."""
 
     kind: str  # "text", "chart" or "table"
+    key: str = ""  # a table's name in download links
     title: str = ""
     label: str = ""
     paragraphs: list[str] = field(default_factory=list)
@@ -64,14 +65,6 @@ class ShownSection:
     blocks: list[ShownBlock]
 
 
-def cells(table: Table) -> list[list[tuple[str, bool]]]:
-    """A table's cells as text in the active language, with whether they are numbers."""
-    return [
-        [(shown(cell), column.numeric) for cell, column in zip(row, table.columns, strict=True)]
-        for row in table.rows
-    ]
-
-
 def shown_block(block: Block, section: Section) -> ShownBlock:
     if isinstance(block, Text):
         return ShownBlock("text", label=block.label, paragraphs=block.paragraphs)
@@ -79,9 +72,10 @@ def shown_block(block: Block, section: Section) -> ShownBlock:
         return ShownBlock("chart", title=block.title, svg=block.svg)
     return ShownBlock(
         "table",
+        key=block.key,
         title=block.title,
         columns=block.columns,
-        rows=cells(block),
+        rows=block.cells(),
         caption=block.title != section.title,
     )
 
@@ -265,7 +259,7 @@ def add_table(document: WordDocument, table: Table) -> WordTable:
     header._tr.get_or_add_trPr().append(repeat)
     for cell, column in zip(header.cells, table.columns, strict=True):
         write_cell(cell, column.title, numeric=column.numeric, bold=True)
-    for values in cells(table):
+    for values in table.cells():
         row = word.add_row()
         keep = OxmlElement("w:cantSplit")
         keep.set(qn("w:val"), "true")

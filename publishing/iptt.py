@@ -37,7 +37,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analytics.aggregation import BY_CELL, Aggregate, Span, aggregates_by
 from analytics.progress import IndicatorProgress, band, compared_number, measured, reached
 from analytics.suppression import suppressed, threshold
-from operations.workbook import HEADER, HEADER_FILL, safe_cell, write_header
+from nap1325.tables import HIDDEN, Hidden, Value, plain, safe_cell
+from operations.workbook import HEADER, HEADER_FILL, write_header
 from plans.models import Accumulation, Indicator, IndicatorType, Plan
 from publishing.actions import offered_years
 from publishing.figures import (
@@ -49,7 +50,6 @@ from publishing.figures import (
     figures,
     names_of_places,
 )
-from publishing.tables import HIDDEN, Hidden, Value, plain
 from reporting.content import ADDITIVE, TOTAL
 
 PLAN, YEAR, QUARTER = "plan", "year", "quarter"

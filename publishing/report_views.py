@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from actors.permissions import may
 from nap1325.i18n import LANGUAGES, current_language
+from nap1325.tables import download
 from plans.models import Plan
 from plans.views import get_plan
 from publishing import actions, documents
@@ -64,6 +65,9 @@ def report_page(request: HttpRequest, key: str, year: int) -> HttpResponse:
     except Refused as refused:
         return refused.response
     report = annual_report(plan, year, current_language())
+    tables = report.tables()
+    if answer := download(request, tables, report.filename, {"plan": plan.key, "year": year}):
+        return private_unless(published, answer)
     downloads = []
     for language in LANGUAGES:
         with translation.override(language):

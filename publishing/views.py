@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Institution
 from actors.permissions import may
+from nap1325.tables import download
 from places.models import Place
 from plans.models import FrameworkElement, Plan
 from plans.views import get_plan
@@ -26,7 +27,6 @@ from publishing import actions
 from publishing.dashboard import build
 from publishing.figures import Reading, Scope
 from publishing.models import PublicationKind
-from publishing.tables import csv_response, json_response, shown, xlsx_response
 
 
 def dashboard(request: HttpRequest, key: str) -> HttpResponse:
@@ -82,25 +82,16 @@ def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
         dimension_key=request.GET.get("by"),
     )
     filename = f"{plan.key}-{scope.kind}-{year}" + (f"-q{quarter}" if quarter else "")
-    wanted = request.GET.get("format")
-    if wanted in ("csv", "xlsx", "json"):
-        tables = board.tables
-        if wanted == "csv":
-            table = next((t for t in tables if t.key == request.GET.get("table")), tables[0])
-            return csv_response(table, f"{filename}-{table.key}")
-        if wanted == "xlsx":
-            return xlsx_response(tables, filename)
-        return json_response(
-            tables,
-            {
-                "plan": plan.key,
-                "scope": scope.kind,
-                "year": year,
-                "quarter": quarter,
-                "validated_only": not include_submitted,
-                "public": not private,
-            },
-        )
+    meta = {
+        "plan": plan.key,
+        "scope": scope.kind,
+        "year": year,
+        "quarter": quarter,
+        "validated_only": not include_submitted,
+        "public": not private,
+    }
+    if answer := download(request, board.tables, filename, meta):
+        return answer
     context.update(
         {
             "board": board,
@@ -110,21 +101,12 @@ def show(request: HttpRequest, plan: Plan, scope: Scope) -> HttpResponse:
             "can_include_submitted": may(request.user, "validate_reports"),
             "report_public": actions.is_published(plan, year, PublicationKind.REPORT),
             "sections": [
-                (section, [(table, rendered(table)) for table in section.tables])
+                (section, [(table, table.cells()) for table in section.tables])
                 for section in board.sections
             ],
         }
     )
     return render(request, "publishing/dashboard.html", context)
-
-
-def rendered(table: object) -> list[list[tuple[str, bool]]]:
-    """A table's cells as text for the page, with whether they are numbers."""
-    columns = table.columns  # type: ignore[attr-defined]
-    return [
-        [(shown(cell), column.numeric) for cell, column in zip(row, columns, strict=True)]
-        for row in table.rows  # type: ignore[attr-defined]
-    ]
 
 
 def choices(plan: Plan) -> dict[str, object]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from actors.permissions import active_assignments, may
 from nap1325.models import AuditEntry
+from nap1325.tables import download
 from plans.views import get_plan
 from reporting import actions
 from reporting.content import expected, stored
@@ -34,6 +35,13 @@ from reporting.models import (
     ValidationRule,
 )
 from reporting.rules import Finding
+from reporting.tables import (
+    history_table,
+    period_table,
+    report_table,
+    rule_table,
+    submission_table,
+)
 
 WAITING = WITH_THE_UNIT
 
@@ -57,16 +65,24 @@ def _require_private(request: HttpRequest) -> None:
 def period_list(request: HttpRequest, key: str) -> HttpResponse:
     _require_private(request)
     plan = get_plan(key)
-    periods = plan.periods.annotate(
-        expected=Count("submissions"),
-        validated=Count("submissions", filter=Q(submissions__status=SubmissionStatus.VALIDATED)),
+    periods = list(
+        plan.periods.annotate(
+            expected=Count("submissions"),
+            validated=Count(
+                "submissions", filter=Q(submissions__status=SubmissionStatus.VALIDATED)
+            ),
+        )
     )
+    table = period_table(periods)
+    if answer := download(request, [table], f"{plan.key}-periods", {"plan": plan.key}):
+        return answer
     return render(
         request,
         "reporting/period_list.html",
         {
             "plan": plan,
             "periods": periods,
+            "table": table,
             "can_manage": may(request.user, "manage_periods"),
             "kinds": PeriodKind.choices,
         },
@@ -110,6 +126,11 @@ def period_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
     counts = {status: 0 for status in SubmissionStatus.values}
     for submission, _overdue, _readable in rows:
         counts[submission.status] += 1
+    table = submission_table(rows)
+    filename = f"{plan.key}-period-{period.year}" + (f"-q{period.quarter}" * bool(period.quarter))
+    meta = {"plan": plan.key, "year": period.year, "quarter": period.quarter}
+    if answer := download(request, [table], filename, meta):
+        return answer
     return render(
         request,
         "reporting/period_detail.html",
@@ -117,6 +138,7 @@ def period_detail(request: HttpRequest, key: str, uuid: str) -> HttpResponse:
             "plan": plan,
             "period": period,
             "rows": rows,
+            "table": table,
             "counts": [(SubmissionStatus(s).label, n) for s, n in counts.items()],
             "expected": len(rows),
             "overdue": sum(overdue for _s, overdue, _r in rows),
@@ -170,13 +192,13 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(status=SubmissionStatus.SUBMITTED)
     else:
         reports = reports.filter(unit__in=units)
+    shown = list(reports.order_by("-period__year", "-period__quarter", "unit")[:200])
+    title = _("Reports waiting for validation") if tmu else _("My reports")
+    table = report_table(shown, title)
+    if answer := download(request, [table], "reports"):
+        return answer
     return render(
-        request,
-        "reporting/my_reports.html",
-        {
-            "reports": reports.order_by("-period__year", "-period__quarter", "unit")[:200],
-            "tmu": tmu,
-        },
+        request, "reporting/my_reports.html", {"reports": shown, "tmu": tmu, "table": table}
     )
 
 
@@ -307,18 +329,31 @@ def value_history(request: HttpRequest, uuid: str, value: str) -> HttpResponse:
 
     row = expected(submission).indicator(figure.indicator_id)
     cells = {cell.key: cell.label for cell in row.cells} if row else {}
+    table = history_table(
+        [
+            (entry, shown(entry.before), shown(entry.after), (entry.after or {}).get("reason"))
+            for entry in entries
+        ]
+    )
+    plan = submission.period.plan
+    filename = f"history-{figure.indicator.reference}-{submission.unit}-{submission.period}"
+    meta = {
+        "plan": plan.key,
+        "report": str(submission.uuid),
+        "indicator": figure.indicator.reference,
+        "breakdown": figure.cell,
+    }
+    if answer := download(request, [table], filename, meta):
+        return answer
     return render(
         request,
         "reporting/value_history.html",
         {
-            "plan": submission.period.plan,
+            "plan": plan,
             "submission": submission,
             "figure": figure,
             "cell": cells.get(figure.cell, figure.cell or _("Total")),
-            "changes": [
-                (entry, shown(entry.before), shown(entry.after), (entry.after or {}).get("reason"))
-                for entry in entries
-            ],
+            "table": table,
         },
     )
 
@@ -377,14 +412,21 @@ def evidence_remove(request: HttpRequest, uuid: str, file: str) -> HttpResponse:
 def rules(request: HttpRequest, key: str) -> HttpResponse:
     _require_private(request)
     plan = get_plan(key)
+    found = list(
+        plan.validation_rules.select_related("indicator").order_by(
+            F("indicator__position").asc(nulls_first=True), "kind"
+        )
+    )
+    table = rule_table(found)
+    if answer := download(request, [table], f"{plan.key}-rules", {"plan": plan.key}):
+        return answer
     return render(
         request,
         "reporting/rules.html",
         {
             "plan": plan,
-            "rules": plan.validation_rules.select_related("indicator").order_by(
-                F("indicator__position").asc(nulls_first=True), "kind"
-            ),
+            "rules": found,
+            "table": table,
             "can_manage": may(request.user, "manage_rules"),
         },
     )

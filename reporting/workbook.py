@@ -31,6 +31,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actors.permissions import may
+from nap1325.tables import safe_cell
 from operations.models import ActivityStatus
 from operations.workbook import (
     NO,
@@ -44,7 +45,6 @@ from operations.workbook import (
     header_columns,
     open_workbook,
     parse_number,
-    safe_cell,
     workbook_language,
     write_header,
 )

@@ -18,3 +18,16 @@ def number(value: Decimal | int | float | None) -> str:
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def download_url(context: template.Context, fmt: str, table: str = "") -> str:
+    """This page's address asking for a download: its filters kept, `format`
+    (and `table` for one table) set."""
+    query = context["request"].GET.copy()
+    for name in ("format", "table"):
+        query.pop(name, None)
+    query["format"] = fmt
+    if table:
+        query["table"] = table
+    return "?" + query.urlencode()

@@ -38,7 +38,8 @@ def test_progress_of_a_year_on_the_page_and_in_the_download(
     assert "Progress in 2021" in html
     assert '<td class="num">75</td>' in html and "Behind" in html
     assert "Include submitted reports" not in html  # for the TMU only
-    csv = client.get(f"/en/plans/{xx.key}/progress/2021/?format=csv").content.decode("utf-8-sig")
+    download = client.get(f"/en/plans/{xx.key}/progress/2021/?format=csv&table=progress")
+    csv = download.content.decode("utf-8-sig")
     assert "C1,Meetings held,0,4,3,75,Behind,1,0,0" in csv.replace("\r", "")
     client.force_login(alice)
     html = client.get(f"/en/plans/{xx.key}/progress/2021/?submitted=1").content.decode()

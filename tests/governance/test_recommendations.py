@@ -26,9 +26,9 @@ from governance.meetings import (
 )
 from governance.models import Meeting, Recommendation, RecommendationUpdate
 from nap1325.models import AuditEntry
+from nap1325.tables import Table
 from plans.models import Plan
 from publishing.annual import governance
-from publishing.tables import Table
 
 pytestmark = pytest.mark.django_db
 

@@ -139,7 +139,10 @@ def test_money_page_shows_the_hand_computed_totals(client: Client, costed: Opera
     assert total is not None
     numbers = re.findall(r'<td class="num[^"]*">([\d,]+)</td>', total.group(1))
     assert numbers[:5] == ["7,000,000", "4,000,000", "1,500,000", "1,200,000", "3,000,000"]
-    assert "50 %" in html and "35.7 %" in html  # stakeholder shares
+    shares = re.search(r'data-table="stakeholders">(.*?)</table>', html, re.S)
+    assert shares is not None and "Share of the planned budget (%)" in shares.group(1)
+    assert '<td class="num">50</td>' in shares.group(1)
+    assert '<td class="num">35.7</td>' in shares.group(1)
 
 
 def test_schedule_marks_late_activities(client: Client, costed: OperationalPlan) -> None:

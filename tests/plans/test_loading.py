@@ -220,4 +220,5 @@ def test_every_load_is_recorded(write_plan: Any, small_plan: dict) -> None:
 def test_plan_page_shows_the_history_of_loads(client: Any, mali: Plan) -> None:
     html = client.get(f"/en/plans/{mali.key}/").content.decode()
     assert "History of loads" in html
-    assert "0 removed" in html
+    assert '<th scope="col" class="num">Removed</th>' in html
+    assert '<td class="num">0</td>' in html

@@ -23,13 +23,13 @@ from pypdf import PdfReader
 
 from actors.models import Body, Institution, ReportingUnit, Role, RoleAssignment
 from nap1325.models import AuditEntry
+from nap1325.tables import shown
 from plans.models import Indicator, Plan
 from publishing.actions import publish, save_report_text
 from publishing.annual import AnnualReport, annual_report
 from publishing.dashboard import build
 from publishing.documents import render_docx, render_html, render_pdf
 from publishing.figures import Reading, Scope
-from publishing.tables import shown
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
 
 pytestmark = pytest.mark.django_db
