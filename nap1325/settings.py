@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "analytics",
     "publishing",
     "governance",
+    "collection",
     "api",
 ]
 

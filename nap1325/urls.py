@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("analytics.urls")),
     path("", include("publishing.urls")),
     path("", include("governance.urls")),
+    path("", include("collection.urls")),
     path("", include("places.urls")),
     path("institutions/", include("actors.urls")),
     path("people/", invitation_views.people_list, name="people"),
