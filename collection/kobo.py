@@ -500,7 +500,7 @@ class _RowReader:
         seen: dict[str, str] = {}
         for header, value in self.record.values.items():
             leaf = _parts(header)[-1]
-            if leaf in IDENTITY or _is_metadata(header):
+            if leaf in IDENTITY or leaf in self.report.layout.computed or _is_metadata(header):
                 continue
             question = questions.get(leaf)
             if question is None:

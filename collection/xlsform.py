@@ -62,6 +62,7 @@ YES, NO = "yes", "no"
 # A breakdown "adds up" within the rounding of four decimals (XPath numbers are doubles).
 TOLERANCE = "0.00005"
 PART_SUFFIX = {"value": "", "text": "", "numerator": "__num", "denominator": "__den"}
+SUM, GIVEN = "sum", "given"  # a breakdown's hidden sum and count of given cells
 
 SURVEY_COLUMNS = [
     "type", "name", f"label::{FRENCH}", f"label::{ENGLISH}", f"hint::{FRENCH}",
@@ -173,7 +174,8 @@ class Question:
     part: str = ""  # figures: value, numerator, denominator or text
 
 
-Key = tuple[str, int | str, str, str]  # (slot, "indicator" or "activity"; item, cell, part)
+# (a slot, "indicator", "activity", SUM or GIVEN; item, cell, part)
+Key = tuple[str, int | str, str, str]
 
 
 @dataclass
@@ -183,6 +185,7 @@ class Layout:
 
     questions: dict[str, Question] = field(default_factory=dict)
     names: dict[Key, str] = field(default_factory=dict)
+    computed: set[str] = field(default_factory=set)  # hidden sums: exported, never read
     digest: str = ""
 
     def name(self, slot: str, item: int | str, cell: str = "", part: str = "") -> str:
@@ -195,6 +198,11 @@ def unique_cells(row: ExpectedIndicator) -> list[Cell]:
     for cell in row.cells:
         cells.setdefault(cell.key, cell)
     return list(cells.values())
+
+
+def breaks_down(row: ExpectedIndicator) -> bool:
+    """Whether the indicator's cells add up to its total (rules.check_breakdown)."""
+    return row.indicator.type in ADDITIVE and len(unique_cells(row)) > 1
 
 
 def layout_of(content: Expected) -> Layout:
@@ -232,6 +240,12 @@ def layout_of(content: Expected) -> Layout:
                 what: list[Any] = [indicator.key, indicator.type, cell.key, part]
                 add(Slot.FIGURE, indicator.pk, base, what, cell.key, part)
         add(Slot.COMMENT, indicator.pk, f"{group}__comment", [indicator.key])
+        if breaks_down(row):
+            for part in value_parts(indicator.type):
+                for kind in (SUM, GIVEN):
+                    name = take(f"{group}__{kind}{PART_SUFFIX[part]}")
+                    layout.names[kind, indicator.pk, "", part] = name
+                    layout.computed.add(name)
     for entry in content.activities:
         version: Any = entry.version
         group = take("a_" + xml_name(version.code))
@@ -398,6 +412,15 @@ class _FormBuilder:
         self.rules: list[ValidationRule] = list(submission.period.plan.validation_rules.all())
         self.rows: list[dict[str, Any]] = []
         self.lists: dict[str, list[dict[str, Any]]] = {}
+        # The site's own messages (rules.check_figure, actions), translated once a form.
+        self.says = {
+            "count": both(lambda: _("A count is a whole number, 0 or more.")),
+            "amount": both(lambda: _("An amount cannot be negative.")),
+            "numerator": both(lambda: _("The numerator cannot be negative.")),
+            "denominator": both(lambda: _("The denominator must be more than 0.")),
+            "parts": both(lambda: _("The numerator is larger than the denominator.")),
+            "progress": both(lambda: _("Progress is a percentage, from 0 to 100.")),
+        }
 
     def build(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         submission = self.submission
@@ -497,6 +520,8 @@ class _FormBuilder:
                 comment["required"] = outside
                 comment["required_message"] = _rule_message(rule) or word("explain", range=shown)
         self.rows.append(comment)
+        if breaks_down(row):
+            self._sums(row)
         self.rows.append({"type": "end_group"})
 
     def _figure_label(self, row: ExpectedIndicator, cell: Cell, part: str) -> Texts:
@@ -583,21 +608,21 @@ class _FormBuilder:
         pk = indicator.pk
         checks: list[tuple[str, Texts]] = []
         if kind == IndicatorType.COUNT:
-            checks.append((". >= 0", both(lambda: _("A count is a whole number, 0 or more."))))
+            checks.append((". >= 0", self.says["count"]))
         elif kind == IndicatorType.CURRENCY:
-            checks.append((". >= 0", both(lambda: _("An amount cannot be negative."))))
+            checks.append((". >= 0", self.says["amount"]))
         elif part == "numerator":
-            checks.append((". >= 0", both(lambda: _("The numerator cannot be negative."))))
+            checks.append((". >= 0", self.says["numerator"]))
         elif part == "denominator":
             numerator = self.layout.name(Slot.FIGURE, pk, cell.key, "numerator")
-            checks.append((". > 0", both(lambda: _("The denominator must be more than 0."))))
+            checks.append((". > 0", self.says["denominator"]))
             checks.append(
                 (
                     f"${{{numerator}}} = '' or ${{{numerator}}} <= .",
-                    both(lambda: _("The numerator is larger than the denominator.")),
+                    self.says["parts"],
                 )
             )
-        if kind in ADDITIVE and row.disaggregated and part in ("value", "numerator", "denominator"):
+        if breaks_down(row) and part in ("value", "numerator", "denominator"):
             checks.extend(self._breakdown(row, cell, part))
         if cell.key == TOTAL:
             rule = rules_for(self.rules, pk).get(RuleKind.RANGE)
@@ -606,26 +631,45 @@ class _FormBuilder:
         return checks
 
     def _breakdown(self, row: ExpectedIndicator, cell: Cell, part: str) -> list[tuple[str, Texts]]:
+        """The breakdown against the total, through the group's hidden sum and
+        count of given cells (each field refers to three others, not to all)."""
         pk = row.indicator.pk
-        cells = [c.key for c in unique_cells(row) if c.key != TOTAL]
-
-        def ref(key: str) -> str:
-            return (
-                "." if key == cell.key else f"${{{self.layout.name(Slot.FIGURE, pk, key, part)}}}"
-            )
-
-        given = " + ".join(f"coalesce({ref(key)}, 0)" for key in cells)
+        name = self.layout.name
+        added = f"${{{name(SUM, pk, '', part)}}}"
         if cell.key == TOTAL:
-            complete = " and ".join(f"{ref(key)} != ''" for key in cells)
+            given = f"${{{name(GIVEN, pk, '', part)}}}"
+            cells = len(unique_cells(row)) - 1
             return [
                 (
-                    f"({given}) <= . + {TOLERANCE} and "
-                    f"(not({complete}) or abs(({given}) - .) < {TOLERANCE})",
+                    f"{added} <= . + {TOLERANCE} and "
+                    f"({given} < {cells} or abs({added} - .) < {TOLERANCE})",
                     WORDS["breakdown"],
                 )
             ]
-        total = ref(TOTAL)
-        return [(f"{total} = '' or ({given}) <= {total} + {TOLERANCE}", WORDS["over_total"])]
+        # On the phone the sum still holds this field's previous answer.
+        itself = f"${{{name(Slot.FIGURE, pk, cell.key, part)}}}"
+        total = f"${{{name(Slot.FIGURE, pk, TOTAL, part)}}}"
+        return [
+            (
+                f"{total} = '' or {added} - coalesce({itself}, 0) + . <= {total} + {TOLERANCE}",
+                WORDS["over_total"],
+            )
+        ]
+
+    def _sums(self, row: ExpectedIndicator) -> None:
+        """The hidden sum and count of the given cells of a breakdown, per part."""
+        pk = row.indicator.pk
+        cells = [c.key for c in unique_cells(row) if c.key != TOTAL]
+        for part in value_parts(row.indicator.type):
+            names = [f"${{{self.layout.name(Slot.FIGURE, pk, key, part)}}}" for key in cells]
+            self.rows.append(
+                {"type": "calculate", "name": self.layout.name(SUM, pk, "", part),
+                 "calculation": " + ".join(f"coalesce({n}, 0)" for n in names)}
+            )  # fmt: skip
+            self.rows.append(
+                {"type": "calculate", "name": self.layout.name(GIVEN, pk, "", part),
+                 "calculation": " + ".join(f"if({n} != '', 1, 0)" for n in names)}
+            )  # fmt: skip
 
     def _range(
         self, row: ExpectedIndicator, part: str, rule: ValidationRule
@@ -704,7 +748,7 @@ class _FormBuilder:
                 "name": name(Slot.PROGRESS, activity),
                 "label": word("progress"),
                 "constraint": ". >= 0 and . <= 100",
-                "constraint_message": both(lambda: _("Progress is a percentage, from 0 to 100.")),
+                "constraint_message": self.says["progress"],
                 "default": _plain(held.progress) if held else None,
             }
         )
@@ -726,7 +770,7 @@ class _FormBuilder:
                               WORDS["spent"][1].format(line=label[1])),
                     "hint": word("planned", amount=line.amount),
                     "constraint": ". >= 0",
-                    "constraint_message": both(lambda: _("An amount cannot be negative.")),
+                    "constraint_message": self.says["amount"],
                     "default": _plain(spent.amount) if spent else None,
                 }
             )  # fmt: skip

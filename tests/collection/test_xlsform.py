@@ -123,13 +123,18 @@ def test_the_xform_holds_the_reports_checks(mali_report: Submission) -> None:
     total = bound["i_coordination_I1__total"]
     assert total["type"] == "int"
     assert ". >= 0" in total["constraint"] and ". <= 12" in total["constraint"]
-    assert (
-        "abs((coalesce( /data/i_coordination_I1/i_coordination_I1__committee_committee_monitoring , 0)"
-        in total["constraint"]
+    group = "/data/i_coordination_I1/i_coordination_I1"
+    assert bound["i_coordination_I1__sum"]["calculate"] == (
+        f"coalesce( {group}__committee_committee_monitoring , 0) + "
+        f"coalesce( {group}__committee_committee_steering , 0)"
     )
+    assert f"( {group}__given  < 2 or abs( {group}__sum  - .) < 0.00005)" in total["constraint"]
     cell = bound["i_coordination_I1__committee_committee_steering"]
-    assert cell["relevant"] == " /data/i_coordination_I1/i_coordination_I1__no_data  != 'yes'"
-    assert "<=  /data/i_coordination_I1/i_coordination_I1__total  + 0.00005" in cell["constraint"]
+    assert cell["relevant"] == f" {group}__no_data  != 'yes'"
+    assert cell["constraint"].endswith(
+        f"( {group}__total  = '' or  {group}__sum  - coalesce( "
+        f"{group}__committee_committee_steering , 0) + . <=  {group}__total  + 0.00005)"
+    )
     # A percentage asks its numerator and denominator: 0 < denominator, numerator ≤ denominator.
     denominator = bound["i_P1_R2_O2_I1__total__den"]
     assert denominator["type"] == "decimal"
