@@ -311,7 +311,7 @@ class _Report:
                 words.append(_("no data") if slot == Slot.NO_DATA else _("comment"))
             return " · ".join(words)
         if slot == Slot.NARRATIVE:
-            return str(item)
+            return str(Submission._meta.get_field(str(item)).verbose_name)
         for entry in self.content.activities:
             version: Any = entry.version
             if slot == Slot.SPENT:

@@ -196,6 +196,18 @@ def test_other_shapes_of_the_same_export(mali_report: Submission, fatou: User) -
     assert figures(mali_report) == CSV_FIGURES
 
     mali_report.refresh_from_db()
+    central_csv = [[h.replace("/", "-") for h in rows[0]], *rows[1:]]
+    central_csv[2][COLUMNS.index("report_revision")] = str(mali_report.revision)
+    central_csv[2][COLUMNS.index("a_MOB_2/a_MOB_2__progress")] = "5"
+    import_report_export(mali_report, "central.csv", upload(csv_text(central_csv, ",")), by=fatou)
+    assert (
+        ActivityReport.objects.get(
+            submission=mali_report, activity__versions__code="MOB-2"
+        ).progress
+        == 5
+    )
+
+    mali_report.refresh_from_db()
     bare = [[header.rsplit("/", 1)[-1] for header in rows[0]], *rows[1:]]
     bare[2][COLUMNS.index("report_revision")] = str(mali_report.revision)
     bare[2][COLUMNS.index("i_coordination_I1/i_coordination_I1__total")] = "5"
@@ -255,6 +267,8 @@ def test_an_empty_answer_leaves_the_report_as_it_is(mali_report: Submission, fat
          "MOB-1 · progress (%)", "progress is a whole number from 0 to 100"),
         (changed("a_MOB_1/a_MOB_1__line1", "-5"), 3, "a_MOB_1/a_MOB_1__line1",
          "MOB-1 · Formation · spent (XOF)", "amounts cannot be negative"),
+        (changed("narrative/lessons", "x" * 20001), 3, "narrative/lessons", "lessons learned",
+         "at most 20000 characters"),
         (changed("a_MOB_2/a_MOB_2__status", "stalled"), 3, "a_MOB_2/a_MOB_2__status",
          "MOB-2 · status", "unknown status “stalled”"),
         (changed("report_uuid", "4f3c6a1e-0000-4000-8000-000000000000"), 3, "report_uuid", "",
