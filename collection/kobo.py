@@ -54,7 +54,13 @@ from collection.xlsform import (
     line_label,
     unique_cells,
 )
-from operations.workbook import WorkbookError, WorkbookInvalid, activity_status_labels, cell_text
+from operations.workbook import (
+    WorkbookError,
+    WorkbookInvalid,
+    activity_status_labels,
+    cell_text,
+    workbook_language,
+)
 from plans.models import IndicatorType
 from reporting.actions import EDITABLE, check_report, current_figures, save_report
 from reporting.content import TOTAL, Expected, Stored, expected, stored
@@ -63,6 +69,7 @@ from reporting.models import PeriodStatus, ReportingPeriod, Severity, Submission
 from reporting.workbook import (
     COMMENT_LENGTH,
     MAX_UPLOAD,
+    NARRATIVE_LABELS,
     TEXT_LENGTH,
     CellRefused,
     ImportResult,
@@ -311,7 +318,7 @@ class _Report:
                 words.append(_("no data") if slot == Slot.NO_DATA else _("comment"))
             return " · ".join(words)
         if slot == Slot.NARRATIVE:
-            return str(Submission._meta.get_field(str(item)).verbose_name)
+            return NARRATIVE_LABELS[str(item)][workbook_language()]
         for entry in self.content.activities:
             version: Any = entry.version
             if slot == Slot.SPENT:

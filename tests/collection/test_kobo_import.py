@@ -267,7 +267,7 @@ def test_an_empty_answer_leaves_the_report_as_it_is(mali_report: Submission, fat
          "MOB-1 · progress (%)", "progress is a whole number from 0 to 100"),
         (changed("a_MOB_1/a_MOB_1__line1", "-5"), 3, "a_MOB_1/a_MOB_1__line1",
          "MOB-1 · Formation · spent (XOF)", "amounts cannot be negative"),
-        (changed("narrative/lessons", "x" * 20001), 3, "narrative/lessons", "lessons learned",
+        (changed("narrative/lessons", "x" * 20001), 3, "narrative/lessons", "Lessons learned",
          "at most 20000 characters"),
         (changed("a_MOB_2/a_MOB_2__status", "stalled"), 3, "a_MOB_2/a_MOB_2__status",
          "MOB-2 · status", "unknown status “stalled”"),
