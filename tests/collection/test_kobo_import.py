@@ -416,4 +416,12 @@ def test_the_tmu_imports_several_units_exports(
     assert [(e.sheet, e.row, e.message[:45]) for e in caught.value.errors] == [
         ("b.csv", 3, "this row is for the same report as a.csv row ")
     ]
+    # A report of no unit of this period (another site's form, a typing error).
+    stranger = changed("report_uuid", "4f3c6a1e-0000-4000-8000-000000000000")
+    with pytest.raises(WorkbookInvalid) as caught:
+        import_period_exports(mali_report.period, [("x.csv", upload(stranger))], by=alice)
+    assert [(e.row, e.column, e.message) for e in caught.value.errors] == [
+        (3, "report_uuid",
+         "no report of this period has the identifier “4f3c6a1e-0000-4000-8000-000000000000”"),
+    ]  # fmt: skip
     assert written() == before
