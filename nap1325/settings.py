@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "governance",
     "alignment",
     "exchange",
+    "collection",
     "api",
 ]
 

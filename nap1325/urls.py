@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("publishing.urls")),
     path("", include("governance.urls")),
     path("", include("alignment.urls")),
+    path("", include("collection.urls")),
     path("", include("places.urls")),
     path("", include("exchange.urls")),
     path("institutions/", include("actors.urls")),
