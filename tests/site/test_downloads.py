@@ -52,6 +52,7 @@ SKIPPED = {
     "actors/people.html": "accounts and their roles: administration of people, not data",
     "alignment/crosswalk.html": "one table per set with the TMU's tag forms; the downloads "
     "(tests/alignment) give the same rows as two tables, global and national",
+    "collection/_import_errors.html": "the errors of a refused mobile import",
     "exchange/dhis2.html": "the DHIS2 mapping and the errors of a refused import, for the TMU",
 }
 
