@@ -1,11 +1,12 @@
-"""What the loaders of YAML data files share (the observatory, the global
-indicator lists and tags, reforms of places, DHIS2 mappings): an error that
-says where in the file and why, the refusal of a whole file with all its
-errors, the counts a load reports, and a YAML reader that keeps dates as text.
+"""What the loaders of YAML data files share: an error that says where in
+the file and why, the refusal of a whole file with all its errors, the
+counts a load reports (the observatory, the global indicator lists and tags
+files), and a YAML reader that keeps dates as text (those, and reform files
+and DHIS2 mappings, which keep the shape of their own errors).
 
 A loader reads a file whole, collects every error, and writes nothing
-unless there is none (docs/decisions.md, "Located, all-or-nothing file
-errors").
+unless there is none (docs/decisions.md, "One reader for the other data
+files").
 """
 
 from __future__ import annotations
