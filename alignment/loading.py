@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alignment.models import Alignment, GlobalIndicator, GlobalIndicatorSet
+from nap1325.datafiles import DataFileError, DataFileInvalid, LoadReport, read_yaml
 from nap1325.models import audit
 from plans.models import Plan
 
@@ -36,83 +34,13 @@ SET_NOTES = ("licence_fr", "licence_en", "note_fr", "note_en")
 SOURCE_FIELDS = ("document", "publisher", "year", "url")
 
 
-@dataclass(frozen=True)
-class FileError:
-    """Why a file was refused, and where: the part of the file (a field, or
-    an entry by its index and code) and the line for YAML errors."""
-
-    file: str
-    where: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.where or _("file")
-        if self.line:
-            where = _("%(where)s (line %(line)d)") % {"where": where, "line": self.line}
-        return f"{self.file}: {where}: {self.message}"
-
-
-class AlignmentFileInvalid(Exception):
-    def __init__(self, errors: list[FileError]) -> None:
-        super().__init__("\n".join(str(error) for error in errors))
-        self.errors = errors
-
+AlignmentFileInvalid = DataFileInvalid
 
 KIND_LABELS = {
     "set": gettext_lazy("sets"),
     "indicator": gettext_lazy("global indicators"),
     "tag": gettext_lazy("tags"),
 }
-
-
-@dataclass
-class LoadReport:
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    removed: Counter[str] = field(default_factory=Counter)
-    unchanged: Counter[str] = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        parts = []
-        for label, counter in (
-            (_("created"), self.created),
-            (_("updated"), self.updated),
-            (_("removed"), self.removed),
-            (_("unchanged"), self.unchanged),
-        ):
-            if counter:
-                items = ", ".join(
-                    f"{KIND_LABELS[kind]} {count}" for kind, count in sorted(counter.items())
-                )
-                parts.append(_("%(what)s: %(items)s") % {"what": label, "items": items})
-        return "; ".join(parts) or _("no change")
-
-
-def read_yaml(path: Path | str) -> Any:
-    """The file's data; a file that cannot be read as YAML is refused, located."""
-    name = Path(path).name
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise AlignmentFileInvalid(
-            [FileError(name, "", _("cannot read the file (%(reason)s)") % {"reason": exc.strerror})]
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise AlignmentFileInvalid([FileError(name, "", _("the file is not UTF-8 text"))]) from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or exc
-        raise AlignmentFileInvalid(
-            [
-                FileError(
-                    name, "", _("not valid YAML (%(problem)s)") % {"problem": problem},
-                    line=mark.line + 1 if mark else None,
-                )
-            ]
-        ) from exc  # fmt: skip
 
 
 def reference_files(folder: Path = DATA) -> list[Path]:
@@ -132,10 +60,10 @@ class _Reader:
     def __init__(self, data: Any, name: str) -> None:
         self.data = data
         self.file = name
-        self.errors: list[FileError] = []
+        self.errors: list[DataFileError] = []
 
     def error(self, where: str, message: str) -> None:
-        self.errors.append(FileError(self.file, where, message))
+        self.errors.append(DataFileError(self.file, where, message))
 
     def mapping(self) -> dict[str, Any]:
         if not isinstance(self.data, dict):
@@ -240,7 +168,7 @@ def load_reference_lists(
     that a file no longer lists is removed, unless an indicator is tagged
     with it: that refuses the file, naming the entry."""
     paths = list(paths) if paths else reference_files(folder)
-    errors: list[FileError] = []
+    errors: list[DataFileError] = []
     contents = []
     keys: dict[str, str] = {}
     for path in paths:
@@ -252,7 +180,7 @@ def load_reference_lists(
             continue
         if content["key"] in keys:
             errors.append(
-                FileError(
+                DataFileError(
                     name, "key",
                     _("the set “%(key)s” is also in %(file)s") % {
                         "key": content["key"], "file": keys[content["key"]]},
@@ -261,7 +189,7 @@ def load_reference_lists(
         keys[content["key"]] = name
         contents.append((name, content))
     if not paths:
-        errors.append(FileError(str(folder), "", _("no reference list in this folder")))
+        errors.append(DataFileError(str(folder), "", _("no reference list in this folder")))
     if errors:
         raise AlignmentFileInvalid(errors)
     report = LoadReport()
@@ -273,7 +201,9 @@ def load_reference_lists(
     return report
 
 
-def _write_set(name: str, content: dict[str, Any], report: LoadReport, by: Any) -> list[FileError]:
+def _write_set(
+    name: str, content: dict[str, Any], report: LoadReport, by: Any
+) -> list[DataFileError]:
     values = {**content["values"], "file_name": name}
     indicator_set = GlobalIndicatorSet.objects.filter(key=content["key"]).first()
     if indicator_set is None:
@@ -304,7 +234,7 @@ def _write_set(name: str, content: dict[str, Any], report: LoadReport, by: Any) 
         tags = indicator.alignments.count()
         if tags:
             errors.append(
-                FileError(
+                DataFileError(
                     name, f"entries ({code})",
                     _("the file no longer lists “%(code)s”, but %(count)d indicator(s) are tagged "
                       "with it: remove the tags first") % {"code": code, "count": tags},

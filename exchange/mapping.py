@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from actors.models import ReportingUnit
 from actors.permissions import may
 from exchange.models import DataElementMap, OrgUnitMap, Part
+from nap1325.datafiles import DataFileInvalid, parse_yaml
 from nap1325.models import audit
 from plans.models import Indicator, Plan
 from reporting.content import ADDITIVE, TOTAL
@@ -88,12 +88,11 @@ def read_mapping(text: str, name: str) -> Mapping:
         errors.append(MappingError(f"{name}, {where}" if where else name, message))
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else ""
-        raise MappingInvalid([MappingError(f"{name}, {line}".rstrip(", "),
-                                           _("This is not readable YAML."))]) from None  # fmt: skip
+        data = parse_yaml(text, name)
+    except DataFileInvalid as exc:
+        line = exc.errors[0].line
+        error(f"line {line}" if line else "", _("This is not readable YAML."))
+        raise MappingInvalid(errors) from None
     if not isinstance(data, dict):
         raise MappingInvalid([MappingError(name, _("The file must be a mapping with a plan key."))])
     plan = Plan.objects.filter(key=str(data.get("plan", ""))).first()

@@ -10,15 +10,13 @@ and the form refuse the same things. Status and trend are plain functions.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.permissions import may
 from governance.models import Observation, Quota, SeatBody, SeatKind
+from nap1325.datafiles import DataFileError, DataFileInvalid, LoadReport, read_yaml
 from nap1325.models import audit
 
 DATA = Path(settings.BASE_DIR) / "nap1325" / "data" / "observatory"
@@ -146,64 +145,13 @@ def add_observation(body: SeatBody, *, by: Any, **values: Any) -> Observation:
 # --- loading an observatory file ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FileError:
-    """A reason a file was refused, and where: the section, the item's index
-    in it (0-based, as the file lists them) and the field."""
-
-    file: str
-    section: str
-    index: int | None
-    field: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.section
-        if self.index is not None:
-            where += f"[{self.index}]"
-        if self.field:
-            where += f".{self.field}" if where else self.field
-        if self.line:
-            where = _("%(where)s (line %(line)d)") % {
-                "where": where or _("file"),
-                "line": self.line,
-            }
-        return f"{self.file}: {where or _('file')}: {self.message}"
-
-
-class ObservatoryFileInvalid(Exception):
-    def __init__(self, errors: list[FileError]) -> None:
-        super().__init__("\n".join(str(error) for error in errors))
-        self.errors = errors
-
+ObservatoryFileInvalid = DataFileInvalid
 
 KIND_LABELS = {
     "quota": gettext_lazy("quotas"),
     "body": gettext_lazy("observed bodies"),
     "observation": gettext_lazy("observations"),
 }
-
-
-@dataclass
-class LoadReport:
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    unchanged: Counter[str] = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        parts = []
-        for label, counter in (
-            (_("created"), self.created),
-            (_("updated"), self.updated),
-            (_("unchanged"), self.unchanged),
-        ):
-            if counter:
-                items = ", ".join(
-                    f"{KIND_LABELS[kind]} {count}" for kind, count in sorted(counter.items())
-                )
-                parts.append(_("%(what)s: %(items)s") % {"what": label, "items": items})
-        return "; ".join(parts) or _("no change")
 
 
 def parse_date(text: Any) -> tuple[date, str] | None:
@@ -232,10 +180,11 @@ class _Reader:
     def __init__(self, data: Any, file_name: str) -> None:
         self.data = data
         self.file = file_name
-        self.errors: list[FileError] = []
+        self.errors: list[DataFileError] = []
 
     def error(self, section: str, index: int | None, name: str, message: str) -> None:
-        self.errors.append(FileError(self.file, section, index, name, message))
+        where = section if index is None else f"{section}[{index}]"
+        self.errors.append(DataFileError(self.file, where, message, field=name))
 
     def items(self, section: str) -> list[dict[str, Any]]:
         items = self.data.get(section)
@@ -429,32 +378,7 @@ def _share(value: Any) -> Decimal | None:
 
 def read_observatory_file(path: Path | str) -> Any:
     """The file's data; a file that cannot be read as YAML is refused, located."""
-    name = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ObservatoryFileInvalid(
-            [FileError(name, "", None, "", _("cannot read the file (%(reason)s)") % {
-                "reason": exc.strerror})]
-        ) from exc  # fmt: skip
-    except UnicodeDecodeError as exc:
-        raise ObservatoryFileInvalid(
-            [FileError(name, "", None, "", _("the file is not UTF-8 text"))]
-        ) from exc
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ObservatoryFileInvalid(
-            [
-                FileError(
-                    name, "", None, "",
-                    _("not valid YAML (%(problem)s)")
-                    % {"problem": getattr(exc, "problem", None) or exc},
-                    line=mark.line + 1 if mark else None,
-                )
-            ]
-        ) from exc  # fmt: skip
+    return read_yaml(path, name=str(path))
 
 
 def load_observatory(path: Path | str = DEFAULT_FILE, *, by: Any = None) -> LoadReport:

@@ -29,10 +29,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from nap1325.datafiles import DataFileInvalid, parse_yaml
 from places.geography import NewPlace, ReformInput, apply_reform
 from places.loading import BoundariesInvalid, PlaceError, read_features, text_of
 from places.models import Reform
@@ -42,18 +42,6 @@ KEYS = {
     "old", "new", "moves", "outlines",
 }  # fmt: skip
 NEW_KEYS = {"code", "name_fr", "name_en", "parent", "level"}
-
-
-class _Loader(yaml.SafeLoader):
-    """Dates stay text, read by the reader, so that "2024-13-01" is a
-    located error rather than the parser's exception."""
-
-
-def _timestamp_as_text(loader: _Loader, node: yaml.Node) -> Any:
-    return loader.construct_yaml_str(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 class _Reader:
@@ -66,18 +54,25 @@ class _Reader:
         self.errors.append(PlaceError(self.name, where, message))
 
     def load(self) -> Any:
+        """The file's data, dates as text so that "2024-13-01" is a located
+        error rather than the parser's exception."""
         try:
-            return yaml.load(self.path.read_text(encoding="utf-8"), Loader=_Loader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = _("line %(line)d") % {"line": mark.line + 1} if mark else ""
-            problem = getattr(exc, "problem", None) or exc
-            raise BoundariesInvalid(
-                [PlaceError(self.name, where, _("not valid YAML (%(problem)s)") % {
-                    "problem": problem})]
-            ) from exc  # fmt: skip
+            text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise BoundariesInvalid([PlaceError(self.name, "", str(exc))]) from exc
+        try:
+            return parse_yaml(text, self.name)
+        except DataFileInvalid as exc:
+            raise BoundariesInvalid(
+                [
+                    PlaceError(
+                        self.name,
+                        _("line %(line)d") % {"line": error.line} if error.line else "",
+                        error.message,
+                    )
+                    for error in exc.errors
+                ]
+            ) from exc
 
     def codes(self, value: Any, where: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):

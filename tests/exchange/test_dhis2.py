@@ -160,6 +160,15 @@ def test_a_wrong_mapping_is_refused_whole(world: dict[str, Any], tmp_path: Any) 
     assert AuditEntry.objects.filter(action="dhis2.mapping").count() == 1
 
 
+def test_a_mapping_that_is_not_yaml_names_its_line(world: dict[str, Any], tmp_path: Any) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(MAPPING.replace("org_units:", "org_units: [", 1), encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        call_command("dhis2mapping", str(path), user="alice", language="en")
+    assert str(refused.value) == "bad.yaml, line 10: This is not readable YAML."
+    assert DataElementMap.objects.filter(data_element="MeetingsHld").exists()  # unchanged
+
+
 def test_the_plan_page_links_to_the_exchange_for_the_tmu_only(world: dict[str, Any]) -> None:
     url = f"/en/plans/{world['period'].plan.key}/"
     assert "/dhis2/" in world["client"].get(url).content.decode()

@@ -221,6 +221,20 @@ def test_broken_yaml_names_its_line(db: Any, tmp_path: Path) -> None:
     assert "line" in str(caught.value)
 
 
+def test_an_impossible_date_is_a_located_error(db: Any, tmp_path: Path) -> None:
+    """Dates are read as text: 2020-13-01 unquoted is the file's error, not the parser's."""
+    path = tmp_path / "month13.yaml"
+    text = DEFAULT_FILE.read_text(encoding="utf-8")
+    path.write_text(text.replace('date: "2020-01"', "date: 2020-13-01", 1), encoding="utf-8")
+    with pytest.raises(ObservatoryFileInvalid) as caught:
+        load_observatory(path)
+    assert [str(e) for e in caught.value.errors] == [
+        "month13.yaml: observations[0].date: “2020-13-01” is not a date (YYYY, YYYY-MM or "
+        "YYYY-MM-DD)"
+    ]
+    assert not Observation.objects.exists()
+
+
 def test_a_broken_reload_keeps_what_was_there(seeded: None, tmp_path: Path) -> None:
     before = list(Observation.objects.values_list("pk", "women", "total"))
     with pytest.raises(ObservatoryFileInvalid):

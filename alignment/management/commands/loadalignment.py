@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from alignment.loading import AlignmentFileInvalid, load_tags
+from alignment.loading import KIND_LABELS, AlignmentFileInvalid, load_tags
 from plans.management.commands._language import (
     activate_language,
     add_language_argument,
@@ -32,5 +32,7 @@ class Command(BaseCommand):
         except AlignmentFileInvalid as exc:
             raise file_refused(self.stderr, exc.errors) from exc
         self.stdout.write(
-            self.style.SUCCESS(_("Tags loaded (%(summary)s).") % {"summary": report.summary()})
+            self.style.SUCCESS(
+                _("Tags loaded (%(summary)s).") % {"summary": report.summary(KIND_LABELS)}
+            )
         )

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from alignment.loading import AlignmentFileInvalid, load_reference_lists
+from alignment.loading import KIND_LABELS, AlignmentFileInvalid, load_reference_lists
 from plans.management.commands._language import (
     activate_language,
     add_language_argument,
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             raise file_refused(self.stderr, exc.errors) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                _("Global indicators loaded (%(summary)s).") % {"summary": report.summary()}
+                _("Global indicators loaded (%(summary)s).")
+                % {"summary": report.summary(KIND_LABELS)}
             )
         )

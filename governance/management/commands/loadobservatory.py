@@ -8,7 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from governance.observatory import DEFAULT_FILE, ObservatoryFileInvalid, load_observatory
+from governance.observatory import (
+    DEFAULT_FILE,
+    KIND_LABELS,
+    ObservatoryFileInvalid,
+    load_observatory,
+)
 from plans.management.commands._language import (
     activate_language,
     add_language_argument,
@@ -42,6 +47,6 @@ class Command(BaseCommand):
             ) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                _("Observatory loaded (%(summary)s).") % {"summary": report.summary()}
+                _("Observatory loaded (%(summary)s).") % {"summary": report.summary(KIND_LABELS)}
             )
         )
