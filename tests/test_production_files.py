@@ -211,7 +211,10 @@ def test_the_compose_file_migrates_then_serves_and_polls_health() -> None:
     assert web["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
     assert web["env_file"] == "nap1325.env"
     assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
-    assert "media:/data/media" in web["volumes"]
+    assert "media:/data" in web["volumes"]
+    # A restore renames MEDIA_ROOT: it must be a folder inside the volume, not its mount point.
+    assert web["environment"]["MEDIA_ROOT"] == "/data/media"
+    assert services["backup"]["volumes"][0] == "media:/data"
     command = " ".join(web["command"])
     assert "manage.py migrate" in command
     assert command.index("migrate") < command.index("gunicorn nap1325.wsgi:application")
