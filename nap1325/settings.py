@@ -211,10 +211,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a report form of 100 disaggregated indi
 DEFAULT_PLAN = os.environ.get("DEFAULT_PLAN", "ml-2019-2023")
 
 # Production hardening; each can be relaxed by its variable behind a TLS proxy.
-# Only behind a proxy that sets (and strips) X-Forwarded-Proto: otherwise any
-# client could claim to speak HTTPS.
+# Only behind a proxy that sets (and overwrites) X-Forwarded-Proto and X-Real-IP
+# (deploy/nap1325-nginx.conf): otherwise any client could claim to speak HTTPS,
+# or to come from another address.
 if envbool("BEHIND_TLS_PROXY", "0"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Login throttling counts the visitor's address the proxy puts in X-Real-IP.
+    AXES_CLIENT_IP_CALLABLE = "nap1325.proxy.client_ip"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "0" if DEBUG else "1")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "0" if DEBUG else "1")
