@@ -26,7 +26,7 @@ from plans.views import get_plan
 from reporting.models import WITH_THE_UNIT, ReportingPeriod, Submission
 from reporting.views import editable_by, get_report
 from reporting.workbook import ImportResult
-from reporting.workbook_views import XLSX
+from reporting.workbook_views import XLSX, imported_message
 
 ACCEPTED = ".csv,.json,text/csv,application/json"
 
@@ -40,22 +40,10 @@ def _no_file() -> list[WorkbookError]:
 
 
 def _imported(result: ImportResult) -> str:
-    changes, warnings = result.changes, len(result.warnings)
-    text = [
-        _("Mobile form of %(unit)s imported into the draft.") % {"unit": result.submission.unit},
-        ngettext("%(count)d change saved.", "%(count)d changes saved.", changes)
-        % {"count": changes},
-    ]
-    if warnings:
-        text.append(
-            ngettext(
-                "%(count)d warning to explain before submitting.",
-                "%(count)d warnings to explain before submitting.",
-                warnings,
-            )
-            % {"count": warnings}
-        )
-    return " ".join(text)
+    unit = result.submission.unit
+    return imported_message(
+        result, _("Mobile form of %(unit)s imported into the draft.") % {"unit": unit}
+    )
 
 
 def _report_back(request: HttpRequest, done: KoboImport) -> None:

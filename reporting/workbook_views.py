@@ -34,10 +34,12 @@ def _no_file() -> list[WorkbookError]:
     return [WorkbookError(_("file"), None, None, _("Choose a workbook to import."))]
 
 
-def _imported(result: ImportResult) -> str:
+def imported_message(result: ImportResult, headline: str) -> str:
+    """What an import into a draft says: its headline, the changes saved and
+    the warnings left to explain (the workbook and mobile routes)."""
     changes, warnings = result.changes, len(result.warnings)
     text = [
-        _("Workbook of %(unit)s imported into the draft.") % {"unit": result.submission.unit},
+        headline,
         ngettext("%(count)d change saved.", "%(count)d changes saved.", changes)
         % {"count": changes},
     ]
@@ -51,6 +53,13 @@ def _imported(result: ImportResult) -> str:
             % {"count": warnings}
         )
     return " ".join(text)
+
+
+def _imported(result: ImportResult) -> str:
+    unit = result.submission.unit
+    return imported_message(
+        result, _("Workbook of %(unit)s imported into the draft.") % {"unit": unit}
+    )
 
 
 @login_required
