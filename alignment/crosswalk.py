@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from alignment.models import Alignment, GlobalIndicator, GlobalIndicatorSet
-from nap1325.tables import Column, Table
+from nap1325.tables import TEXT, Column, Table, yes_no
 from plans.models import Indicator, Plan, in_plan_order
 
 
@@ -89,10 +89,6 @@ def source_of(indicator_set: GlobalIndicatorSet) -> str:
     )
 
 
-def yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
-
-
 def crosswalk_tables(walk: Crosswalk) -> list[Table]:
     """The crosswalk as two tables: global → national (a row per pair, and a
     row with empty national columns for each gap), and national → global."""
@@ -100,16 +96,16 @@ def crosswalk_tables(walk: Crosswalk) -> list[Table]:
         key="global",
         title=_("Global indicators and the plan's indicators"),
         columns=[
-            Column(_("Set"), numeric=False),
-            Column(_("Source of the set"), numeric=False),
-            Column(_("Group"), numeric=False),
-            Column(_("Global code"), numeric=False),
-            Column(_("Global indicator"), numeric=False),
-            Column(_("Wording verified"), numeric=False),
-            Column(_("Indicator of the plan"), numeric=False),
-            Column(_("Identifier in the plan file"), numeric=False),
-            Column(_("Indicator"), numeric=False),
-            Column(_("Note"), numeric=False),
+            Column(_("Set"), TEXT),
+            Column(_("Source of the set"), TEXT),
+            Column(_("Group"), TEXT),
+            Column(_("Global code"), TEXT),
+            Column(_("Global indicator"), TEXT),
+            Column(_("Wording verified"), TEXT),
+            Column(_("Indicator of the plan"), TEXT),
+            Column(_("Identifier in the plan file"), TEXT),
+            Column(_("Indicator"), TEXT),
+            Column(_("Note"), TEXT),
         ],
         note=_("A row without an indicator of the plan is a gap: no indicator of the plan "
                "reports on that global indicator. Unverified wordings were not checked word for "
@@ -133,13 +129,13 @@ def crosswalk_tables(walk: Crosswalk) -> list[Table]:
         key="national",
         title=_("The plan's indicators and the global indicators"),
         columns=[
-            Column(_("Indicator of the plan"), numeric=False),
-            Column(_("Identifier in the plan file"), numeric=False),
-            Column(_("Indicator"), numeric=False),
-            Column(_("Set"), numeric=False),
-            Column(_("Global code"), numeric=False),
-            Column(_("Global indicator"), numeric=False),
-            Column(_("Wording verified"), numeric=False),
+            Column(_("Indicator of the plan"), TEXT),
+            Column(_("Identifier in the plan file"), TEXT),
+            Column(_("Indicator"), TEXT),
+            Column(_("Set"), TEXT),
+            Column(_("Global code"), TEXT),
+            Column(_("Global indicator"), TEXT),
+            Column(_("Wording verified"), TEXT),
         ],
     )
     for national_row in walk.national:
