@@ -33,7 +33,7 @@ from exchange.models import DataElementMap, OrgUnitMap, Part
 from nap1325.datafiles import DataFileInvalid, parse_yaml
 from nap1325.models import audit
 from plans.models import Indicator, Plan
-from reporting.content import ADDITIVE, TOTAL
+from reporting.content import cells_of, places_for, with_disaggregations
 
 UID = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")  # DHIS2's identifiers
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,49}$")
@@ -65,21 +65,6 @@ def is_uid(text: Any) -> bool:
     return isinstance(text, str) and bool(UID.match(text))
 
 
-def cells_of(indicator: Indicator) -> set[str]:
-    """The cells a figure of `indicator` may be in (as reporting.content
-    builds them, without the places)."""
-    from itertools import product
-
-    if indicator.type not in ADDITIVE:
-        return {TOTAL}
-    axes = [
-        [f"{d.key}:{c.key}" for c in d.categories.all()]
-        for d in indicator.dimensions.all()
-        if d.kind != "place"
-    ]
-    return {TOTAL} | {"|".join(combination) for combination in product(*axes) if axes}
-
-
 def read_mapping(text: str, name: str) -> Mapping:
     """The mapping a file describes, checked against the database."""
     errors: list[MappingError] = []
@@ -101,7 +86,13 @@ def read_mapping(text: str, name: str) -> Mapping:
             [MappingError(f"{name}, plan", _("No plan “%(key)s”.") % {"key": data.get("plan")})]
         )
     mapping = Mapping(plan)
-    indicators = {i.key: i for i in plan.indicators.prefetch_related("dimensions__categories")}
+    indicators = {i.key: i for i in plan.indicators.prefetch_related(with_disaggregations())}
+    places = places_for(plan.country, indicators.values())
+
+    def cells(indicator: Indicator) -> set[str]:
+        links = list(indicator.indicatordisaggregation_set.all())
+        return {cell.key for cell in cells_of(indicator, links, places)}
+
     seen: dict[tuple[Any, ...], str] = {}
 
     def once(key: tuple[Any, ...], where: str) -> None:
@@ -120,7 +111,7 @@ def read_mapping(text: str, name: str) -> Mapping:
         if indicator is None:
             error(f"{where}.indicator", _("No indicator “%(key)s” in this plan.")
                   % {"key": entry.get("indicator")})  # fmt: skip
-        elif cell not in cells_of(indicator):
+        elif cell not in cells(indicator):
             error(f"{where}.cell", _("The indicator has no cell “%(cell)s”.") % {"cell": cell})
         if part not in Part.values:
             error(f"{where}.part", _("A part is one of: %(parts)s.")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
@@ -137,6 +139,33 @@ def earlier_periods(period: ReportingPeriod) -> Q:
     return Q(plan=period.plan, kind=period.kind) & earlier
 
 
+def with_disaggregations() -> Prefetch[Any]:
+    """An indicator's disaggregations in their order, with their categories:
+    what cells_of reads."""
+    return Prefetch(
+        "indicatordisaggregation_set",
+        queryset=IndicatorDisaggregation.objects.select_related("dimension")
+        .prefetch_related("dimension__categories")
+        .order_by("position"),
+    )
+
+
+def places_for(country: str, indicators: Iterable[Indicator]) -> dict[str, list[Place]]:
+    """The places of the levels these indicators (fetched with
+    with_disaggregations) are disaggregated by, by level, in code order."""
+    levels = {
+        link.dimension.place_level
+        for indicator in indicators
+        for link in indicator.indicatordisaggregation_set.all()
+        if link.dimension.kind == DimensionKind.PLACE
+    }
+    places: dict[str, list[Place]] = defaultdict(list)
+    if levels:
+        for place in Place.objects.filter(country=country, level__in=levels).order_by("code"):
+            places[place.level].append(place)
+    return places
+
+
 def unit_indicators(submission: Submission) -> list[Indicator]:
     unit = submission.unit
     if unit.institution_id is None:
@@ -144,16 +173,7 @@ def unit_indicators(submission: Submission) -> list[Indicator]:
     return list(
         submission.period.plan.indicators.filter(responsible=unit.institution_id)
         .select_related("element", "anchor")
-        .prefetch_related(
-            Prefetch(
-                "indicatordisaggregation_set",
-                queryset=IndicatorDisaggregation.objects.select_related("dimension")
-                .prefetch_related("dimension__categories")
-                .order_by("position"),
-            ),
-            "scale",
-            "targets",
-        )
+        .prefetch_related(with_disaggregations(), "scale", "targets")
         .order_by(*in_plan_order())
         .distinct()
     )
@@ -163,18 +183,7 @@ def expected(submission: Submission) -> Expected:
     period = submission.period
     plan = period.plan
     indicators = unit_indicators(submission)
-    place_levels = {
-        link.dimension.place_level
-        for indicator in indicators
-        for link in indicator.indicatordisaggregation_set.all()
-        if link.dimension.kind == DimensionKind.PLACE
-    }
-    places: dict[str, list[Place]] = defaultdict(list)
-    if place_levels:
-        for place in Place.objects.filter(country=plan.country, level__in=place_levels).order_by(
-            "code"
-        ):
-            places[place.level].append(place)
+    places = places_for(plan.country, indicators)
 
     history: dict[int, list[Decimal]] = defaultdict(list)
     # Demonstration periods and real ones never feed each other's history.

@@ -175,3 +175,22 @@ def test_the_plan_page_links_to_the_exchange_for_the_tmu_only(world: dict[str, A
     bob = Client()
     bob.force_login(world["bob"])
     assert "/dhis2/" not in bob.get(url).content.decode()
+
+
+def test_a_mapping_takes_the_cells_the_report_form_asks_for(world: dict[str, Any]) -> None:
+    """Cells come from reporting.content, places included: a region's cell of
+    a percentage disaggregated by region maps; a region the country lacks does not."""
+    from exchange.mapping import MappingInvalid, read_mapping
+    from places.models import Place
+
+    Place.objects.create(country="XX", code="XX-N", level="region", name_fr="Nord", name_en="North")
+    entry = ("  - {indicator: A.I1, cell: '%s', part: numerator, data_element: WomenNorth1, "
+             "category_option_combo: HllvX50cXC0}\n")  # fmt: skip
+    head = "plan: xx-2020-2024\ndata_elements:\n"
+    assert len(read_mapping(head + entry % "region:XX-N", "m.yaml").data_elements) == 1
+    with pytest.raises(MappingInvalid) as refused:
+        read_mapping(head + entry % "region:XX-Z", "m.yaml")
+    assert (
+        str(refused.value)
+        == "m.yaml, data_elements[0].cell: The indicator has no cell “region:XX-Z”."
+    )
