@@ -1,0 +1,164 @@
+"""A process killed in the middle of an import or a workflow action leaves the
+database as it was: each operation runs in a real subprocess (child.py),
+which pauses inside its transaction (after its last write, before the
+commit) or is killed at a random moment of its writes; SIGKILL, then every
+row of every table is compared with before, and the same operation run again
+succeeds. On SQLite (a file shared with the child) and on PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import translation
+from openpyxl import load_workbook
+
+from actors.models import ReportingUnit, Role, RoleAssignment
+from nap1325.models import AuditEntry
+from operations.actions import adopt
+from operations.models import OperationalPlan
+from operations.workbook import build_workbook, import_workbook
+from plans.models import Indicator, Plan, PlanLoad
+from reporting.actions import open_period, submit, validate
+from reporting.models import IndicatorValue, ReportingPeriod, Submission, SubmissionStatus
+from reporting.workbook import build_report_workbook, import_report_workbook
+from tests.conftest import MALI_PLAN, SMALL_PLAN
+from tests.faults.conftest import Child, SharedDatabase, changed_tables
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE_COMMIT = ("--pause-before-commit",)
+
+
+def killed_inside(shared: SharedDatabase, *operation: str) -> float:
+    """Run the operation until it pauses before its commit (every write
+    made, each inside the transaction), kill it, check nothing changed; how
+    long it spent writing."""
+    shared.push()
+    before = shared.everything()
+    child = Child(shared, *operation, pause=BEFORE_COMMIT)
+    writing = child.wait_for("@writing")
+    inside = child.wait_for("@inside")
+    child.kill()
+    assert "@outside" not in child.output
+    assert shared.everything() == before
+    return inside - writing
+
+
+def run_again(shared: SharedDatabase, operation: Callable[[], object]) -> set[str]:
+    """The same operation, run to its end after the kill (in the test's own
+    process: the child's start-up is the slow part); the tables it changed."""
+    before = shared.everything()
+    operation()
+    shared.push()
+    return changed_tables(before, shared.everything())
+
+
+def test_a_plan_load_killed_before_its_commit_leaves_nothing(shared: SharedDatabase) -> None:
+    Plan.objects.filter(key="xx-2020-2024").delete()
+    killed_inside(shared, "manage", "loadplan", str(SMALL_PLAN))
+    assert not Plan.objects.filter(key="xx-2020-2024").exists()
+    changed = run_again(shared, lambda: call_command("loadplan", str(SMALL_PLAN), verbosity=0))
+    assert {"plans_plan", "plans_indicator", "plans_planload"} <= changed
+    assert Indicator.objects.filter(plan__key="xx-2020-2024").count() == 7
+
+
+def test_a_long_import_killed_at_random_moments_leaves_nothing(shared: SharedDatabase) -> None:
+    """Mali's plan (63 indicators, 58 framework elements) killed at random
+    moments between its first write and its commit."""
+    Plan.objects.filter(key="ml-2019-2023").delete()
+    operation = ("manage", "loadplan", str(MALI_PLAN))
+    writing_time = killed_inside(shared, *operation)
+    before = shared.everything()
+    seed = random.randrange(1_000_000)
+    chance = random.Random(seed)
+    for _trial in range(3):
+        child = Child(shared, *operation, pause=BEFORE_COMMIT)
+        child.wait_for("@writing")
+        time.sleep(chance.uniform(0, writing_time))
+        child.kill()
+        assert shared.everything() == before, f"seed {seed}: {child.output}"
+    assert not Plan.objects.filter(key="ml-2019-2023").exists()
+    run_again(shared, lambda: call_command("loadplan", str(MALI_PLAN), verbosity=0))
+    assert Indicator.objects.filter(plan__key="ml-2019-2023").count() == 63
+    assert PlanLoad.objects.filter(plan__key="ml-2019-2023").count() == 1
+
+
+def test_an_operational_plan_import_killed_leaves_the_version_as_it_was(
+    shared: SharedDatabase, costed: OperationalPlan, alice: User, tmp_path: Path
+) -> None:
+    with translation.override("en"):
+        book = load_workbook(io.BytesIO(build_workbook(costed)))
+    book["Activities"].append(["ACT7", "Nouvelle", "New", None, None, None, None, "B", "ngo",
+                               None, "mwa", None, "Ongoing", 20, None, None, None, "x"])  # fmt: skip
+    book["Budget"].append(["ACT7", 2021, "mf", "Atelier", "jour", 100000, 2.5])
+    path = tmp_path / "operational-plan.xlsx"
+    book.save(path)
+    operation = ("import-operational-plan", str(costed.uuid), "alice", str(path))
+    killed_inside(shared, *operation)
+    with path.open("rb") as upload:
+        changed = run_again(shared, lambda: import_workbook(costed, upload, by=alice))
+    assert changed >= {"operations_activityversion", "nap1325_auditentry"}
+    assert costed.activities.filter(code="ACT7").exists()
+    assert AuditEntry.objects.filter(action="activity.create", summary__endswith="ACT7").exists()
+
+
+@pytest.fixture
+def report(
+    costed: OperationalPlan, alice: User, units: dict[str, ReportingUnit], period: ReportingPeriod
+) -> Submission:
+    """The ministry's draft report of 2021 Q1, and bob its focal point."""
+    adopt(costed, by=alice)
+    open_period(period, by=alice)
+    bob = User.objects.create_user("bob")
+    RoleAssignment.objects.create(user=bob, role=Role.FOCAL_POINT, unit=units["mwa"])
+    return Submission.objects.get(period=period, unit=units["mwa"])
+
+
+def test_a_report_workbook_import_killed_writes_no_figure(
+    shared: SharedDatabase, report: Submission, tmp_path: Path
+) -> None:
+    book = load_workbook(io.BytesIO(build_report_workbook(report)))
+    book["Indicators"]["H2"] = 2
+    book["Indicators"]["H7"] = "yes"
+    book["Activities"]["D2"] = 40
+    book["Narrative"]["B2"] = "Two regional workshops."
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    operation = ("import-report", str(report.uuid), "bob", str(path))
+    killed_inside(shared, *operation)
+    assert not IndicatorValue.objects.exists()
+    bob = User.objects.get(username="bob")
+    with path.open("rb") as upload:
+        run_again(shared, lambda: import_report_workbook(report, upload, by=bob))
+    report.refresh_from_db()
+    assert IndicatorValue.objects.filter(submission=report).count() == 2
+    assert report.revision == 1 and report.achievements == "Two regional workshops."
+    assert AuditEntry.objects.filter(action="value.change").count() == 2
+
+
+def test_a_submission_and_a_validation_killed_change_no_status(
+    shared: SharedDatabase, report: Submission, alice: User
+) -> None:
+    bob = User.objects.get(username="bob")
+    killed_inside(shared, "submit", str(report.uuid), "bob")
+    changed = run_again(shared, lambda: submit(report, by=bob))
+    assert changed == {"reporting_submission", "nap1325_auditentry"}
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.SUBMITTED
+
+    killed_inside(shared, "validate", str(report.uuid), "alice")
+    run_again(shared, lambda: validate(report, by=alice))
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.VALIDATED
+    assert list(
+        AuditEntry.objects.filter(object_id=str(report.uuid))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["submission.submit", "submission.validate"]
