@@ -119,6 +119,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Plan texts are French and English: the test database is UTF-8 whatever the cluster's locale.
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people saving at once on a laptop: the second transaction waits its turn
+    # (BEGIN IMMEDIATE takes the write lock first, for up to 20 s) instead of failing
+    # half-way with "database is locked" (docs/reliability.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
