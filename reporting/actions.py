@@ -9,6 +9,7 @@ cannot both win), writes the audit trail, and is the only code that does so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -144,8 +145,11 @@ def _transition(
     to: str,
     revision: int | None,
     refusal: str,
+    check: Callable[[], None] | None = None,
     **changes: Any,
 ) -> None:
+    """Move a report from `allowed_from` to `to`, once; `check` runs after the
+    period's lock, which every save takes too, so what it reads is what moves."""
     with transaction.atomic():
         period_status = (
             ReportingPeriod.objects.select_for_update()
@@ -158,6 +162,8 @@ def _transition(
         if revision is not None:
             rows = rows.filter(revision=revision)
         before = Submission.objects.values("status", "revision").get(pk=submission.pk)
+        if check is not None and before["status"] in allowed_from:
+            check()
         if rows.update(status=to, revision=F("revision") + 1, **changes) != 1:
             if revision is not None and before["revision"] != revision:
                 raise StaleReport
@@ -181,13 +187,18 @@ def submit(
     content: Expected | None = None,
 ) -> None:
     """A focal point sends the unit's report to the Technical Management Unit:
-    refused while it has errors or warnings without a comment."""
+    refused while it has errors or warnings without a comment. The figures
+    are checked inside the transition, so that a save at the same moment
+    cannot slip an unchecked figure in between."""
     require_reporter(submission, by)
-    content = content or expected(submission)
-    figures = current_figures(submission)
-    blocking = [finding for finding in check_report(content, figures) if finding.blocking]
-    if blocking:
-        raise ReportInvalid(blocking)
+    checked = content or expected(submission)
+
+    def check() -> None:
+        findings = check_report(checked, current_figures(submission))
+        blocking = [finding for finding in findings if finding.blocking]
+        if blocking:
+            raise ReportInvalid(blocking)
+
     _transition(
         submission,
         action="submission.submit",
@@ -196,6 +207,7 @@ def submit(
         to=SubmissionStatus.SUBMITTED,
         revision=revision,
         refusal=_("Only a draft or returned report can be submitted."),
+        check=check,
         submitted_at=timezone.now(),
         submitted_by=by,
     )

@@ -36,6 +36,7 @@ from reporting.models import (
     ReportingPeriod,
     Submission,
     SubmissionStatus,
+    ValidationRule,
 )
 from reporting.workbook import build_report_workbook, import_report_workbook
 from tests.faults.conftest import SharedDatabase
@@ -59,7 +60,7 @@ def run_job(shared: SharedDatabase, job: Callable[[], object], barrier: Any = No
         return SAVED
     except ValidationError as exc:
         return " ".join(exc.messages)
-    except Exception as exc:
+    except Exception as exc:  # any other failure is reported, and the test fails on it
         return f"{type(exc).__name__}: {exc}"
     finally:
         connections.close_all()
@@ -206,6 +207,63 @@ def test_two_tmu_members_decide_at_once_one_decision_stands(
     status = SubmissionStatus.VALIDATED if outcomes[0] == SAVED else SubmissionStatus.RETURNED
     assert (report.status, report.revision) == (status, 2)
     assert actions_on(report) == ["submission.submit", decided]
+
+
+def test_a_submission_racing_a_save_never_submits_an_unchecked_figure(
+    shared: SharedDatabase, report: Submission, xx: Plan, monkeypatch: Any
+) -> None:
+    """Bob submits while bea saves a figure the rules refuse: either the save
+    comes first and the submission is refused, or the submission comes first
+    and the save is refused; never a submitted report with the error."""
+    ValidationRule.objects.create(
+        plan=xx, indicator=Indicator.objects.get(plan=xx, key="C1"), kind="range",
+        severity="error", maximum=10,
+    )  # fmt: skip
+    bob, bea = User.objects.get(username="bob"), User.objects.get(username="bea")
+    save_report(report, figures(xx, C1=3), by=bob, revision=None)
+    report.refresh_from_db()
+    saving: list[str] = []
+    racing: list[threading.Thread] = []
+
+    import reporting.actions
+
+    checked = reporting.actions.check_report
+
+    def check_then_let_bea_save(*args: Any) -> Any:
+        """The moment between submit's check and its transition, made long:
+        bea's save runs then (or waits for the submission's lock)."""
+        found = checked(*args)
+        if not saving:
+            saving.append("started")
+            too_much = figures(xx, C1=50)
+            bea_saves = threading.Thread(
+                target=lambda: saving.append(
+                    run_job(shared, lambda: save_report(report, too_much, by=bea, revision=None))
+                )
+            )
+            racing.append(bea_saves)
+            bea_saves.start()
+            bea_saves.join(timeout=2)
+        return found
+
+    monkeypatch.setattr(reporting.actions, "check_report", check_then_let_bea_save)
+
+    def bob_submits() -> None:
+        try:
+            submit(report, by=bob)
+        finally:
+            racing[0].join(timeout=60)
+
+    [submitted] = at_once(shared, bob_submits)
+    report.refresh_from_db()
+    stored = IndicatorValue.objects.get(submission=report).value
+    assert len(saving) == 2, saving
+    if submitted == SAVED:
+        assert saving[1] == "Only a draft or returned report can be changed."
+        assert (report.status, stored) == (SubmissionStatus.SUBMITTED, 3)
+    else:
+        assert saving[1] == SAVED
+        assert (report.status, stored) == (SubmissionStatus.DRAFT, 50)
 
 
 def test_a_workbook_import_racing_a_form_save_one_wins(
