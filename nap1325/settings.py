@@ -123,10 +123,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two people saving at once on a laptop: the second transaction waits its turn
     # (BEGIN IMMEDIATE takes the write lock first, for up to 20 s) instead of failing
     # half-way with "database is locked" (docs/reliability.md).
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
-    }
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
