@@ -92,6 +92,10 @@ class Visitor:
         """Follow the link that reads `text`."""
         self._navigating(self._scope(within).find_element(By.LINK_TEXT, text))
 
+    def follow_first(self, links: str) -> None:
+        """Follow the first link matching the CSS selector `links`."""
+        self._navigating(self.driver.find_element(By.CSS_SELECTOR, links))
+
     def button(self, text: str, within: str | WebElement = "body") -> WebElement:
         return self._scope(within).find_element(
             By.XPATH, f".//button[normalize-space()={literal(text)}]"
