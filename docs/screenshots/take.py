@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
@@ -34,7 +34,7 @@ from PIL import Image  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from tests.browser import chrome  # noqa: E402
-from tests.browser.pages import Visitor  # noqa: E402
+from tests.browser.pages import Visitor, words  # noqa: E402
 
 FOCAL_POINT = "demo-fatou"  # MPFEF: a draft report in the open quarter
 TMU = "demo-moussa"  # M&E officer
@@ -98,16 +98,6 @@ def passwords() -> dict[str, str]:
         user.set_password(chosen[user.username])
         user.save()
     return chosen
-
-
-def words(language: str) -> Callable[[str], str]:
-    from django.utils import translation
-
-    def say(text: str) -> str:
-        with translation.override(language):
-            return translation.gettext(text)
-
-    return say
 
 
 def size(driver: Any, width: int, height: int) -> None:

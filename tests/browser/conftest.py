@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import chrome
@@ -58,13 +57,3 @@ def visitor(browser: tuple[Any, str], transactional_db: None, settings: Any) -> 
     if driver.current_url.startswith("http"):
         driver.delete_all_cookies()
     return Visitor(driver, url)
-
-
-def words(language: str) -> Callable[[str], str]:
-    """`words("fr")("Log in")`: the interface's text in `language`, from the catalogues."""
-
-    def say(text: str) -> str:
-        with translation.override(language):
-            return translation.gettext(text)
-
-    return say

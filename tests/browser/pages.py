@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import translation
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -23,6 +24,17 @@ def literal(text: str) -> str:
     if "'" not in text:
         return f"'{text}'"
     return "concat(" + ', "\'", '.join(f"'{part}'" for part in text.split("'")) + ")"
+
+
+def words(language: str) -> Callable[[str], str]:
+    """`words("fr")("Log in")`: the interface's text in `language`, from the
+    catalogues, to find and check what the pages say in either language."""
+
+    def say(text: str) -> str:
+        with translation.override(language):
+            return translation.gettext(text)
+
+    return say
 
 
 class Visitor:

@@ -20,8 +20,7 @@ from plans.models import Indicator, Plan
 from reporting.actions import open_period
 from reporting.entries import field_name
 from reporting.models import ReportingPeriod, Submission
-from tests.browser.conftest import words
-from tests.browser.pages import Visitor
+from tests.browser.pages import Visitor, words
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the server reads what the test wrote
 
