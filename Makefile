@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the fictitious operational plan (and removes it).
 DEMO ?= 1
 
-.PHONY: run test lint types suite messages makemessages install clean
+.PHONY: run demo-data screenshots test lint types suite messages makemessages install clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ messages: install
 	$(BIN)/pybabel compile --statistics --directory locale --domain django
 
 run: messages
+	$(MAKE) --no-print-directory demo-data
+	DEBUG=1 $(MANAGE) demo_login
+	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
+	DEBUG=1 $(MANAGE) runserver $(HOST)
+
+# The database of `make run` (of DATABASE_URL, else db.sqlite3): Mali's places,
+# plans, observatory and alignment, and with DEMO=1 the fictitious reports.
+demo-data:
 	DEBUG=1 $(MANAGE) migrate --verbosity 0
 	DEBUG=1 $(MANAGE) loadplaces
 	DEBUG=1 $(MANAGE) loadobservatory
@@ -31,9 +39,11 @@ run: messages
 	DEBUG=1 $(MANAGE) loadglobalindicators
 	DEBUG=1 $(MANAGE) loadalignment nap1325/data/alignment/mali-2019-2023-tags.yaml
 	if [ "$(DEMO)" = 1 ]; then DEBUG=1 $(MANAGE) demo; else DEBUG=1 $(MANAGE) demo --remove; fi
-	DEBUG=1 $(MANAGE) demo_login
-	@echo "Serving on http://$(HOST)/ (Ctrl-C to stop)"
-	DEBUG=1 $(MANAGE) runserver $(HOST)
+
+# The guides' screenshots (docs/screenshots/), from a fresh demonstration
+# database in a temporary folder; needs Chromium and chromedriver.
+screenshots: messages
+	$(BIN)/python docs/screenshots/take.py
 
 lint: install
 	$(BIN)/ruff check .

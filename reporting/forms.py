@@ -143,6 +143,9 @@ class ReportForm(forms.Form):
                     if isinstance(self.fields[name], forms.TypedChoiceField):
                         # 1.0000 from the database is the choice "1"
                         stored_value = None if stored_value is None else str(int(stored_value))
+                    elif isinstance(stored_value, Decimal):
+                        # The database keeps four decimals: 12, not 12.0000, as typed
+                        stored_value = stored_value.normalize()
                     initial[name] = stored_value
             name = field_name(indicator.pk, cell.key, "no_data")
             self.fields[name] = forms.BooleanField(label=_("No data"), required=False)

@@ -1,8 +1,10 @@
-"""Template helpers: numbers formatted for the active language."""
+"""Template helpers: numbers formatted for the active language, download
+addresses, and this page's address in the other language."""
 
 from decimal import Decimal
 
 from django import template
+from django.urls import translate_url
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -31,3 +33,13 @@ def download_url(context: template.Context, fmt: str, table: str = "") -> str:
     if table:
         query["table"] = table
     return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_in(context: template.Context, language: str) -> str:
+    """This page's address in `language`, for the header's language button.
+    Worked out here, under the page's own language: Django's set_language
+    would work it out under the language of the language cookie, and could
+    not read a /fr/ address while the cookie says English (the button would
+    then leave the page as it was)."""
+    return translate_url(context["request"].get_full_path(), language)

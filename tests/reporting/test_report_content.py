@@ -329,3 +329,41 @@ def test_a_figures_history_speaks_plainly(
     assert "Breakdown: Total" in html
     assert "Value: 4" in html and "No data: yes" in html and "Comment: Not collected." in html
     assert "The registers were lost." in html and "no_data" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("fr", ["12", "3", "8", "1500000,5"]), ("en", ["12", "3", "8", "1500000.5"])],
+)
+def test_the_form_shows_figures_as_they_were_typed(
+    client: Client,
+    report: Submission,
+    units: dict[str, ReportingUnit],
+    language: str,
+    shown: list[str],
+) -> None:
+    """The database keeps four decimals; the form does not show 12 as "12,0000"."""
+    from tests.reporting.conftest import form_data
+
+    bob = focal_point("bob", units["mwa"])
+    save_report(
+        report,
+        figures(
+            report,
+            C1=ValueInput(value=Decimal(12)),
+            A_I1=ValueInput(numerator=Decimal(3), denominator=Decimal(8)),
+            B_I1=ValueInput(value=Decimal("1500000.5")),
+        ),
+        by=bob,
+        revision=report.revision,
+    )
+    client.force_login(bob)
+    data = form_data(client.get(f"/{language}/reports/{report.uuid}/").content.decode())
+    plan = report.period.plan
+    pk = {key: Indicator.objects.get(plan=plan, key=key).pk for key in ("C1", "A.I1", "B.I1")}
+    assert [
+        data[f"v{pk['C1']}~~value"],
+        data[f"v{pk['A.I1']}~~numerator"],
+        data[f"v{pk['A.I1']}~~denominator"],
+        data[f"v{pk['B.I1']}~~value"],
+    ] == shown

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
@@ -97,6 +99,25 @@ def test_root_redirects_to_french_by_default(client: Client, mali: Plan) -> None
 def test_language_switcher(client: Client, mali: Plan) -> None:
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/fr/institutions/"})
     assert response.status_code == 302 and response["Location"] == "/en/institutions/"
+
+
+@pytest.mark.parametrize(("cookie", "page", "language", "lands_on"), [
+    ("en", "/fr/institutions/", "en", "/en/institutions/"),
+    ("fr", "/en/institutions/?q=x", "fr", "/fr/institutions/?q=x"),
+])  # fmt: skip
+def test_the_language_buttons_switch_whatever_the_language_cookie_says(
+    client: Client, mali: Plan, cookie: str, page: str, language: str, lands_on: str
+) -> None:
+    """Someone whose cookie says one language follows a link to a page in
+    the other (a shared link): the header's button still switches the page."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    html = client.get(page).content.decode()
+    form = re.search(r'<form action="/i18n/setlang/".*?</form>', html, re.S)
+    assert form
+    sent = dict(re.findall(r'<input name="(\w+)" type="hidden" value="([^"]*)"', form[0]))
+    assert f'value="{language}"' in form[0]
+    response = client.post("/i18n/setlang/", {"language": language, "next": unescape(sent["next"])})
+    assert response.status_code == 302 and response["Location"] == lands_on
 
 
 def test_home_shows_the_plan_at_a_glance(client: Client, mali: Plan) -> None:
