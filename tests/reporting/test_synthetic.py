@@ -18,6 +18,7 @@ from analytics.aggregation import Span, aggregates
 from nap1325.models import AuditEntry
 from places.models import Place
 from plans.models import Plan
+from reporting.demo import has_demo_reports
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
 from reporting.synthetic import (
     COUNTRY,
@@ -129,6 +130,8 @@ def test_the_demo_command_loads_and_removes_it(mali: Plan, alice: Any) -> None:
     )
     plan = Plan.objects.get(key=PLAN_KEY)
     assert IndicatorValue.objects.filter(submission__period__plan=plan).count() == 4000
+    # Its quarters are its own: Mali's demonstration may still be added.
+    assert has_demo_reports() and has_demo_reports(plan) and not has_demo_reports(mali)
     assert (AuditEntry.objects.get(action="demo.synthetic").after or {})["seed"] == 3
     again = io.StringIO()
     call_command("demo", "--synthetic", "4000", stdout=again)

@@ -78,7 +78,7 @@ class Command(BaseCommand):
                     }
                 )
             )
-        if has_demo_reports():
+        if has_demo_reports(plan):
             self.stdout.write(_("Demonstration reports exist already: nothing added."))
             return
         reports = make_demo_reports(plan, seed=options["seed"])
