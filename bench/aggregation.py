@@ -1,22 +1,18 @@
-"""Aggregation at national scale: over N synthetic validated figures, the
-time to aggregate a year of every indicator (analytics.aggregation.aggregates)
-and to compute everything the dashboard shows (publishing.figures.figures),
-each against a hand-written SQL GROUP BY summing the same rows.
+"""Aggregation at national scale: over N synthetic validated figures
+(reporting.synthetic, as `manage.py demo --synthetic N` loads them), the
+time to aggregate a year of every indicator (analytics.aggregation.aggregates),
+to compute everything the dashboard shows (publishing.figures.figures) and
+the public IPTT of that year (publishing.iptt.iptt_table: the year, each
+quarter alone and each quarter to date), each against a hand-written SQL
+GROUP BY summing the same rows.
 
 Runs on a throw-away database of its own: a temporary SQLite file, or with a
 PostgreSQL DATABASE_URL a database nap1325_bench beside it, created and
 dropped by the bench (never the site's own):
 
-    .venv/bin/python bench/aggregation.py --figures 1000000 [--runs 3]
+    .venv/bin/python bench/aggregation.py --figures 1000000 [--runs 3] [--seed 1325]
     DATABASE_URL=postgres://nap1325:nap1325@127.0.0.1:5432/nap1325 \\
         .venv/bin/python bench/aggregation.py --figures 10000000
-
-Synthetic data: 100 indicators (70 periodic counts, 20 cumulative counts,
-10 percentages), each broken down by one dimension of 9 groups, so 10 figures
-a report (the total and 9 cells); 20 quarters (five years); 50 institutions
-in 10 regions, as many reporting units as needed (1,000 reports of 1,000
-figures make 1,000,000: 50 units; 10,000,000: 500 units); every report
-validated.
 """
 
 from __future__ import annotations
