@@ -243,7 +243,8 @@ def amount_sql(cell: str, seed: int) -> str:
     the cell's number and the seed: an affine mix modulo a prime, squared
     (so that neighbours differ), modulo 41."""
     a, b, c, d = coefficients(seed)
-    mixed = f"((r.n * {a} + i.n * {b} + {cell} * {c} + {d}) %% {PRIME})"
+    # 64-bit arithmetic: PostgreSQL's integers from a VALUES list are 32-bit.
+    mixed = f"((CAST(r.n AS BIGINT) * {a} + i.n * {b} + {cell} * {c} + {d}) %% {PRIME})"
     return f"(({mixed} * {mixed} + {d}) %% {PRIME} %% {MODULUS})"
 
 
