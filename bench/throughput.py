@@ -244,7 +244,7 @@ def measure(args: argparse.Namespace, vendor: str, plan: Any) -> None:
                 if status == 200 and first <= args.seconds / 2:
                     status, first = fetch(port, path, own)  # each worker's first is slower
                 if status != 200:
-                    print(f"{name:<12} answers {status}: {path}")
+                    print(f"{name:<12} answers {status or 'nothing'} after {first:.0f} s: {path}")
                     continue
                 if first > args.seconds / 2:
                     print(f"{name:<12}{1:>8}{1:>10}{1 / first:>8.2f}{first * 1000:>11.0f}"
