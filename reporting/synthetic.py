@@ -214,14 +214,17 @@ def make_synthetic(
                 "units": [unit.pk for unit in units],
             },
         )
-    # Report r is the r-th in (quarter, unit) order: its figures do not depend on ids.
-    reports = list(
-        Submission.objects.filter(period__plan=plan)
-        .order_by("period__year", "period__quarter", "unit_id")
-        .values_list("pk", flat=True)
-    )
-    indicators = list(plan.indicators.order_by("position", "pk").values_list("pk", flat=True))
-    write_figures(reports, indicators, shape, seed, bulk_load=bulk_load)
+        # Report r is the r-th in (quarter, unit) order: its figures do not depend on ids.
+        reports = list(
+            Submission.objects.filter(period__plan=plan)
+            .order_by("period__year", "period__quarter", "unit_id")
+            .values_list("pk", flat=True)
+        )
+        indicators = list(plan.indicators.order_by("position", "pk").values_list("pk", flat=True))
+        if not bulk_load:  # all or nothing
+            write_figures(reports, indicators, shape, seed)
+    if bulk_load:  # SQLite changes its journal outside a transaction only
+        write_figures(reports, indicators, shape, seed, bulk_load=True)
     return Synthetic(plan, len(units), len(reports), len(reports) * shape.per_report)
 
 
