@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # `make run DEMO=0` starts without the fictitious operational plan (and removes it).
 DEMO ?= 1
 
-.PHONY: run demo-data screenshots test lint types suite messages makemessages install clean
+.PHONY: run demo-data screenshots test lint types suite bench messages makemessages install clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ suite: messages
 	$(BIN)/pytest -n $(WORKERS)
 
 test: lint types suite
+
+# Every benchmark (bench/README.md): `make bench FIGURES=10000000`; with
+# DATABASE_URL=postgres://… they run in a database nap1325_bench beside it.
+FIGURES ?= 1000000
+
+bench: messages
+	$(BIN)/python bench/run.py --figures $(FIGURES)
 
 # For developers (needs GNU gettext): refresh the .po files from the code.
 makemessages: install

@@ -111,3 +111,38 @@ def _close_django_connections() -> None:
     from django.db import connections
 
     connections.close_all()
+
+
+def load_synthetic(figures: int, seed: int, *, analyze: bool = False) -> tuple[Any, int, float]:
+    """The synthetic plan of `reporting.synthetic` with about `figures`
+    validated figures, bulk-loaded (the bench's database is its own);
+    SQLite gets statistics only if `analyze`, as a site gets none until
+    someone runs ANALYZE. Returns the plan, the number of reports and the
+    seconds the load took."""
+    import time
+
+    from django.db import connection
+
+    from reporting.synthetic import make_synthetic
+
+    start = time.perf_counter()
+    made = make_synthetic(figures, seed=seed, bulk_load=True)
+    if analyze and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return made.plan, made.reports, time.perf_counter() - start
+
+
+def publish_year(plan: Any, year: int) -> Any:
+    """Publish the plan's figures of `year` (what the public reads), by an
+    administrator made for the bench; returns that administrator."""
+    from django.contrib.auth import get_user_model
+
+    from publishing.actions import is_published, publish
+
+    admin = get_user_model().objects.filter(username="bench-admin").first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser("bench-admin", "bench@localhost", None)
+    if not is_published(plan, year):
+        publish(plan, year, "data", by=admin)
+    return admin

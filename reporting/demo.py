@@ -66,8 +66,11 @@ class DemoReports:
     values: int
 
 
-def has_demo_reports() -> bool:
-    return ReportingPeriod.objects.filter(demonstration=True).exists()
+def has_demo_reports(plan: Plan | None = None) -> bool:
+    """Whether demonstration quarters exist (of `plan`, if given: the
+    synthetic plan's are its own)."""
+    periods = ReportingPeriod.objects.filter(demonstration=True)
+    return (periods.filter(plan=plan) if plan is not None else periods).exists()
 
 
 def demo_users(plan: Plan) -> dict[str, Any]:
