@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from actors.forms import InvitationForm
 from actors.invitations import invite, people
 from actors.permissions import may
+from actors.two_factor import may_reset_second_factors
 
 
 def _require_tmu(request: HttpRequest) -> None:
@@ -21,7 +22,8 @@ def _require_tmu(request: HttpRequest) -> None:
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
     _require_tmu(request)
-    return render(request, "actors/people.html", {"people": people()})
+    context = {"people": people(), "may_reset": may_reset_second_factors(request.user)}
+    return render(request, "actors/people.html", context)
 
 
 @login_required

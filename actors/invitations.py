@@ -17,12 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actors.models import SCOPED_ROLES, Institution, ReportingUnit, Role, RoleAssignment
 from actors.permissions import active_on, may, roles_of
@@ -251,4 +252,5 @@ def people() -> QuerySet[Any]:
         get_user_model()
         .objects.order_by("last_name", "first_name", "username")
         .prefetch_related(Prefetch("role_assignments", queryset=current, to_attr="current_roles"))
+        .annotate(two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
     )

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -71,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A second factor (docs/security.md): request.user.is_verified(), then only
+    # the code page until it is given.
+    "django_otp.middleware.OTPMiddleware",
+    "actors.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it locks out repeated failed logins.
@@ -82,6 +89,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after 5 failures for one user name from one address, wait an hour.
+# Two-factor authentication: optional for everyone; "1" obliges the TMU and
+# administrators to set it up. django-otp doubles the wait after each wrong code.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", "0")
+TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "nap1325")
+OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from actors import invitation_views
+from actors import invitation_views, two_factor_views
 from api.token_views import api_token
 from nap1325.health import health
 
@@ -33,6 +33,15 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/token/", api_token, name="api_token"),
+    path("accounts/two-factor/", two_factor_views.setup, name="two_factor"),
+    path("accounts/two-factor/code/", two_factor_views.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/backup-codes/",
+        two_factor_views.backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/two-factor/off/", two_factor_views.turn_off, name="two_factor_off"),
+    path("people/<int:pk>/two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(),

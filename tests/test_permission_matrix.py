@@ -136,6 +136,11 @@ RULES: dict[str, tuple[str, str]] = {
     "login": (ACCOUNT, "GET"),
     "logout": (ACCOUNT, "POST"),
     "api_token": (ACCOUNT, "GET"),
+    "two_factor": (PRIVATE, "GET"),
+    "two_factor_verify": (PRIVATE, "GET"),
+    "two_factor_backup_codes": (PRIVATE, "POST"),
+    "two_factor_off": (PRIVATE, "POST"),
+    "two_factor_reset": (TMU, "POST"),
     "health": (PUBLIC, "GET"),
     "dhis2": (TMU, "GET"),
     "dhis2_export": (TMU, "GET"),
@@ -212,6 +217,9 @@ def user_for(role: str) -> User | None:
 def fill(path: str, values: dict[str, str], world: dict[str, Any]) -> str:
     path = path.replace("<slug:key>", values["key"]).replace("<int:number>", values["number"])
     path = path.replace("<int:year>", "2021").replace("<int:quarter>", "2")
+    if "/people/<int:pk>/" in path:
+        person = User.objects.get_or_create(username="someone-with-a-phone")[0]
+        path = path.replace("<int:pk>", str(person.pk))
     if "/rules/<int:pk>/" in path:
         from reporting.models import ValidationRule
 
