@@ -1,0 +1,3 @@
+from tests.reporting.conftest import period, units
+
+__all__ = ["period", "units"]
