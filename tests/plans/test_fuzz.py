@@ -73,7 +73,7 @@ def mutate(data: Any, path: tuple[Any, ...], how: str, value: Any) -> Any:
 
 def counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in ("plans", "actors", "places", "nap1325")
     }
