@@ -217,8 +217,14 @@ def validate(submission: Submission, *, by: Any, revision: int | None = None) ->
     """The TMU accepts a submitted report; it is then locked, and the status
     and progress it reports for its activities become the operational plan's."""
     _require(may(by, "validate_reports"), _("Only the Technical Management Unit validates."))
-    if submission.submitted_by_id is not None and submission.submitted_by_id == by.pk:
-        raise PermissionDenied(_("Nobody validates a report they submitted."))
+
+    def check() -> None:
+        # Read under the period's lock: a resubmission by this person a
+        # moment ago counts, whatever the caller's copy says.
+        submitter = Submission.objects.values_list("submitted_by", flat=True).get(pk=submission.pk)
+        if submitter is not None and submitter == by.pk:
+            raise PermissionDenied(_("Nobody validates a report they submitted."))
+
     with transaction.atomic():
         _transition(
             submission,
@@ -228,6 +234,7 @@ def validate(submission: Submission, *, by: Any, revision: int | None = None) ->
             to=SubmissionStatus.VALIDATED,
             revision=revision,
             refusal=_("Only a submitted report can be validated."),
+            check=check,
             validated_at=timezone.now(),
             validated_by=by,
         )

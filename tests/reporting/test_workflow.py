@@ -22,7 +22,7 @@ from reporting.actions import (
     submit,
     validate,
 )
-from reporting.models import ReportingPeriod, Submission
+from reporting.models import ReportingPeriod, Submission, SubmissionStatus
 from tests.reporting.conftest import focal_point
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,14 @@ def test_rights(period: ReportingPeriod, units: dict[str, ReportingUnit], alice:
     submit(theirs, by=tmu_reporter)
     with pytest.raises(PermissionDenied, match="Nobody validates a report they submitted"):
         validate(theirs, by=tmu_reporter)
+    # The rule reads the database, not the caller's copy: a copy loaded
+    # before someone else's submission does not let its submitter through.
+    stale = Submission.objects.get(period=period, unit=units["ngo"])
+    stale.submitted_by = None
+    with pytest.raises(PermissionDenied, match="Nobody validates a report they submitted"):
+        validate(stale, by=tmu_reporter)
+    theirs.refresh_from_db()
+    assert theirs.status == SubmissionStatus.SUBMITTED
 
 
 def test_a_stale_form_is_refused(
