@@ -18,7 +18,10 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.common import Synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,36 +43,26 @@ def page_count(pdf: bytes) -> int:
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--figures", "--values", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1325)
-    parser.add_argument("--year", type=int, default=2023)
+    from bench.common import synthetic_arguments
+
+    synthetic_arguments(parser)
     parser.add_argument("--language", default="en", choices=["en", "fr"])
-    parser.add_argument(
-        "--analyze", action="store_true", help="SQLite: run ANALYZE after loading (statistics)"
-    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    arguments(parser)
-    args = parser.parse_args()
+    from bench.common import on_synthetic
 
-    from bench.common import load_synthetic, start_django, throwaway_database
-
-    with throwaway_database() as vendor:
-        start_django()
-        plan, reports, loaded = load_synthetic(args.figures, args.seed, analyze=args.analyze)
-        print(f"figures: {args.figures:,} ({reports:,} reports), loaded in {loaded:.1f} s")
-        measure(args, vendor, plan)
+    on_synthetic(__doc__.splitlines()[0], arguments, measure)
 
 
-def measure(args: argparse.Namespace, vendor: str, plan: Any) -> None:
+def measure(args: argparse.Namespace, loaded: Synthetic) -> None:
     """Build and render the report of `args.year` once, each step timed."""
     from bench.common import counted_queries
     from publishing.annual import annual_report
     from publishing.documents import render_docx, render_html, render_pdf
     from reporting.models import IndicatorValue
 
+    vendor, plan = loaded.vendor, loaded.plan
     rows = IndicatorValue.objects.count()
     print(f"# nap1325 annual report bench, {time.strftime('%Y-%m-%d')}, {vendor}, "
           f"{rows:,} figures, year {args.year}, {args.language}")  # fmt: skip

@@ -1,9 +1,12 @@
-"""What the benchmark scripts share: counting the queries of a request."""
+"""What the benchmark scripts share: their database, the synthetic load,
+their common options and counting the queries of a request."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -113,12 +116,53 @@ def _close_django_connections() -> None:
     connections.close_all()
 
 
-def load_synthetic(figures: int, seed: int, *, analyze: bool = False) -> tuple[Any, int, float]:
+@dataclass(frozen=True)
+class Synthetic:
+    """A synthetic plan loaded into the bench's database."""
+
+    vendor: str  # "sqlite" or "postgresql"
+    plan: Any
+    reports: int
+    seconds: float  # how long the load took
+
+
+def synthetic_arguments(parser: argparse.ArgumentParser, *, year: int = 2023) -> None:
+    """The options of every bench that runs on a synthetic load."""
+    parser.add_argument("--figures", "--values", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1325)
+    parser.add_argument("--year", type=int, default=year)
+    parser.add_argument(
+        "--analyze", action="store_true", help="SQLite: run ANALYZE after loading (statistics)"
+    )
+
+
+def on_synthetic(
+    description: str,
+    arguments: Callable[[argparse.ArgumentParser], None],
+    measure: Callable[[argparse.Namespace, Synthetic], None],
+) -> None:
+    """A bench's `main`: parse its options, load `--figures` synthetic
+    figures into a throw-away database, say how long that took, measure."""
+    parser = argparse.ArgumentParser(description=description)
+    arguments(parser)
+    args = parser.parse_args()
+    with throwaway_database() as vendor:
+        start_django()
+        loaded = load_synthetic(vendor, args.figures, args.seed, analyze=args.analyze)
+        announce(args, loaded)
+        measure(args, loaded)
+
+
+def announce(args: argparse.Namespace, loaded: Synthetic) -> None:
+    print(f"== synthetic load: {args.figures:,} figures asked, {loaded.reports:,} validated "
+          f"reports, seed {args.seed}, {loaded.seconds:.1f} s", flush=True)  # fmt: skip
+
+
+def load_synthetic(vendor: str, figures: int, seed: int, *, analyze: bool = False) -> Synthetic:
     """The synthetic plan of `reporting.synthetic` with about `figures`
     validated figures, bulk-loaded (the bench's database is its own);
     SQLite gets statistics only if `analyze`, as a site gets none until
-    someone runs ANALYZE. Returns the plan, the number of reports and the
-    seconds the load took."""
+    someone runs ANALYZE."""
     import time
 
     from django.db import connection
@@ -130,7 +174,7 @@ def load_synthetic(figures: int, seed: int, *, analyze: bool = False) -> tuple[A
     if analyze and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return made.plan, made.reports, time.perf_counter() - start
+    return Synthetic(vendor, made.plan, made.reports, time.perf_counter() - start)
 
 
 def publish_year(plan: Any, year: int) -> Any:

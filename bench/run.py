@@ -44,20 +44,19 @@ def main() -> None:
     parser.add_argument("--no-throughput", action="store_true", help="skip requests per second")
     args = parser.parse_args()
 
-    from bench.common import load_synthetic, start_django, throwaway_database
+    from bench.common import announce, load_synthetic, start_django, throwaway_database
 
     began = time.perf_counter()
     with throwaway_database() as vendor:
         start_django()
-        plan, reports, loaded = load_synthetic(args.figures, args.seed, analyze=args.analyze)
-        print(f"== synthetic load: {args.figures:,} figures asked, {reports:,} reports, "
-              f"{loaded:.1f} s", flush=True)  # fmt: skip
-        aggregation.measure(args, vendor, plan, reports, loaded)
+        loaded = load_synthetic(vendor, args.figures, args.seed, analyze=args.analyze)
+        announce(args, loaded)
+        aggregation.measure(args, loaded)
         print(flush=True)
-        annual_report.measure(args, vendor, plan)
+        annual_report.measure(args, loaded)
         print(flush=True)
         if not args.no_throughput:
-            throughput.measure(args, vendor, plan)
+            throughput.measure(args, loaded)
     print(f"== scale benchmarks: {time.perf_counter() - began:.0f} s", flush=True)
     if args.scale_only:
         return

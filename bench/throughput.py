@@ -34,7 +34,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.common import Synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,28 +48,17 @@ TIMEOUT = 130  # seconds a client waits: more than gunicorn's 120
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--figures", "--values", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1325)
-    parser.add_argument("--year", type=int, default=2023)
+    from bench.common import synthetic_arguments
+
+    synthetic_arguments(parser)
     parser.add_argument("--seconds", type=float, default=10.0, help="per page and client count")
     parser.add_argument("--clients", default="1,4,8")
-    parser.add_argument(
-        "--analyze", action="store_true", help="SQLite: run ANALYZE after loading (statistics)"
-    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    arguments(parser)
-    args = parser.parse_args()
+    from bench.common import on_synthetic
 
-    from bench.common import load_synthetic, start_django, throwaway_database
-
-    with throwaway_database() as vendor:
-        start_django()
-        plan, reports, loaded = load_synthetic(args.figures, args.seed, analyze=args.analyze)
-        print(f"figures: {args.figures:,} ({reports:,} reports), loaded in {loaded:.1f} s")
-        measure(args, vendor, plan)
+    on_synthetic(__doc__.splitlines()[0], arguments, measure)
 
 
 @dataclass
@@ -219,12 +211,13 @@ def start_server(port: int, static_root: str) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not answer /health/ within 60 s")
 
 
-def measure(args: argparse.Namespace, vendor: str, plan: Any) -> None:
+def measure(args: argparse.Namespace, loaded: Synthetic) -> None:
     from django.db import connections
 
     from bench.common import publish_year
     from reporting.models import IndicatorValue
 
+    vendor, plan = loaded.vendor, loaded.plan
     rows = IndicatorValue.objects.count()
     publish_year(plan, args.year)
     pages, cookie = pages_and_cookie(plan, args.year)
