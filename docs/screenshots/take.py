@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
@@ -100,15 +99,6 @@ def passwords() -> dict[str, str]:
     return chosen
 
 
-def size(driver: Any, width: int, height: int) -> None:
-    """Lay pages out on a screen of that size (Chromium's own window keeps a
-    minimum width, narrower than a phone's only through this)."""
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-    )
-
-
 def shoot(visitor: Visitor, name: str, at: str = "main") -> None:
     """Save the screen as a paletted PNG: a desktop's from the top of the
     page, a phone's (whose header fills the screen) scrolled to `at`."""
@@ -181,9 +171,9 @@ def main() -> None:
             driver = chrome.start(chrome.DESKTOP, language="fr")
             try:
                 visitor = Visitor(driver, url)
-                for suffix, (width, height) in (("", chrome.DESKTOP), ("-phone", chrome.PHONE)):
-                    size(driver, width, height)
-                    walk(visitor, suffix, login)
+                for suffix, screen in (("", chrome.DESKTOP), ("-phone", chrome.PHONE)):
+                    with chrome.screen(driver, screen):
+                        walk(visitor, suffix, login)
             finally:
                 driver.quit()
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -65,3 +68,28 @@ def start(size: tuple[int, int] = DESKTOP, language: str = "fr") -> webdriver.Ch
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+
+
+@contextmanager
+def screen(driver: Any, size: tuple[int, int]) -> Iterator[None]:
+    """Lay pages out on a screen of `size` inside the block (Chromium's own
+    window keeps a minimum width, narrower than a phone's only through this)."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def sideways(driver: Any) -> int:
+    """How many pixels the page is wider than the screen (0 when it fits):
+    what a reader would have to scroll sideways to see."""
+    return int(
+        driver.execute_script(
+            "const root = document.documentElement; return root.scrollWidth - root.clientWidth"
+        )
+    )

@@ -10,12 +10,18 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
+from actors.models import Institution, ReportingUnit, Role, RoleAssignment
+from plans.models import Plan
+from reporting.actions import open_period
+from reporting.models import ReportingPeriod, Submission
 from tests.browser import chrome
 from tests.browser.pages import Visitor
 
@@ -57,3 +63,27 @@ def visitor(browser: tuple[Any, str], transactional_db: None, settings: Any) -> 
     if driver.current_url.startswith("http"):
         driver.delete_all_cookies()
     return Visitor(driver, url)
+
+
+BOB_PASSWORD = "bob-long-pass-phrase-22"
+ALICE_PASSWORD = "alice-long-pass-phrase-1"  # tests/conftest.py's alice
+
+
+@pytest.fixture
+def quarter(xx: Plan, alice: Any, settings: Any) -> Submission:
+    """The small plan's first quarter of 2021, open; bob reports for the ministry."""
+    settings.DEFAULT_PLAN = xx.key  # the home page presents the small plan
+    units = {
+        key: ReportingUnit.objects.create(
+            country="XX", institution=Institution.objects.get(country="XX", key=key)
+        )
+        for key in ("mwa", "ngo")
+    }
+    bob = User.objects.create_user("bob", email="bob@example.org", password=BOB_PASSWORD)
+    RoleAssignment.objects.create(user=bob, role=Role.FOCAL_POINT, unit=units["mwa"])
+    period = ReportingPeriod.objects.create(
+        plan=xx, kind="quarter", year=2021, quarter=1,
+        opens_on=date(2021, 3, 15), deadline=date(2021, 4, 15),
+    )  # fmt: skip
+    open_period(period, by=alice)
+    return Submission.objects.get(period=period, unit=units["mwa"])

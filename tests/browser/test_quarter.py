@@ -8,44 +8,18 @@ account, show the new figure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import translation
 
-from actors.models import Institution, ReportingUnit, Role, RoleAssignment
-from plans.models import Indicator, Plan
-from reporting.actions import open_period
+from plans.models import Indicator
 from reporting.entries import field_name
-from reporting.models import ReportingPeriod, Submission
+from reporting.models import Submission
+from tests.browser.conftest import ALICE_PASSWORD, BOB_PASSWORD
 from tests.browser.pages import Visitor, words
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the server reads what the test wrote
-
-BOB_PASSWORD = "bob-long-pass-phrase-22"
-ALICE_PASSWORD = "alice-long-pass-phrase-1"  # tests/conftest.py's alice
-
-
-@pytest.fixture
-def quarter(xx: Plan, alice: Any, settings: Any) -> Submission:
-    """The small plan's first quarter of 2021, open; bob reports for the ministry."""
-    settings.DEFAULT_PLAN = xx.key  # the home page presents the small plan
-    units = {
-        key: ReportingUnit.objects.create(
-            country="XX", institution=Institution.objects.get(country="XX", key=key)
-        )
-        for key in ("mwa", "ngo")
-    }
-    bob = User.objects.create_user("bob", email="bob@example.org", password=BOB_PASSWORD)
-    RoleAssignment.objects.create(user=bob, role=Role.FOCAL_POINT, unit=units["mwa"])
-    period = ReportingPeriod.objects.create(
-        plan=xx, kind="quarter", year=2021, quarter=1,
-        opens_on=date(2021, 3, 15), deadline=date(2021, 4, 15),
-    )  # fmt: skip
-    open_period(period, by=alice)
-    return Submission.objects.get(period=period, unit=units["mwa"])
 
 
 def figures_of(visitor: Visitor, reference: str, _: Callable[[str], str]) -> tuple[str, str]:
