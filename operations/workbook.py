@@ -362,13 +362,27 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
+class Formula(str):
+    """A formula cell's text, as a workbook opened with its formulas (not
+    their values) gives it: told apart from text that only starts with "="
+    (typed after an apostrophe), which is a person's words."""
+
+
+def cell_value(cell: Any) -> Any:
+    if cell.data_type == "f" and isinstance(cell.value, str):
+        return Formula(cell.value)
+    return cell.value
+
+
 def data_rows(
     sheet: Worksheet, columns: int, errors: list[WorkbookError], limit: int = MAX_ROWS
 ) -> Any:
-    """(row number, values) of the data rows, at most `limit` of them."""
-    for row_number, row in enumerate(
-        sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True), start=2
+    """(row number, values) of the data rows, at most `limit` of them; a
+    formula (when the workbook is opened with them) comes as a Formula."""
+    for row_number, cells in enumerate(
+        sheet.iter_rows(min_row=2, max_col=max(columns, 1)), start=2
     ):
+        row = tuple(cell_value(cell) for cell in cells)
         if row_number > limit + 1:
             if any(cell_text(value) for value in row):
                 errors.append(

@@ -36,6 +36,7 @@ from operations.models import ActivityStatus
 from operations.workbook import (
     NO,
     YES,
+    Formula,
     WorkbookError,
     WorkbookInvalid,
     activity_status_labels,
@@ -402,9 +403,7 @@ class CellRefused(Exception):
 
 
 def _plain(raw: Any) -> str:
-    if isinstance(raw, ArrayFormula | DataTableFormula) or (
-        isinstance(raw, str) and raw.startswith("=")
-    ):
+    if isinstance(raw, Formula | ArrayFormula | DataTableFormula):
         raise CellRefused(_("formulas are not accepted: type the value"))
     return cell_text(raw)
 

@@ -305,6 +305,7 @@ BAD: dict[str, tuple[Callable[[Workbook], None], str, tuple[str, int | None, str
     "no data with an amount": (cells({("Spending", "F2"): "yes"}), "mwa", ("Spending", 2, "F", "“No data” is ticked but an amount is given: keep one.")),
     "no data neither yes nor no": (cells({("Indicators", "L4"): "perhaps"}), "mwa", ("Indicators", 4, "L", "write yes, or leave empty")),
     "formula": (cells({("Indicators", "H2"): "=1+2"}), "mwa", ("Indicators", 2, "H", "formulas are not accepted: type the value")),
+    "formula in a comment": (cells({("Indicators", "M2"): '=HYPERLINK("http://example.org")'}), "mwa", ("Indicators", 2, "M", "formulas are not accepted: type the value")),
     "breakdown above the total": (cells({("Indicators", "H6"): 3}), "mwa", ("Indicators", 4, "H", "The breakdown adds up to 6, not to the total 5.")),
     "a value for a percentage": (cells({("Indicators", "H3"): 40}), "mwa", ("Indicators", 3, "H", "nothing goes in this cell for this indicator")),
     "comment on a breakdown row": (cells({("Indicators", "M5"): "women only"}), "mwa", ("Indicators", 5, "M", "an indicator's comment goes on its total row")),
@@ -336,6 +337,26 @@ def test_bad_workbooks_are_refused_with_located_errors(
     located = [(e.sheet, e.row, e.column, e.message) for e in refused.value.errors]
     assert error in located, located
     assert written() == before
+
+
+def test_text_typed_after_an_apostrophe_is_words_not_a_formula(
+    reports: dict[str, Submission], bob: User
+) -> None:
+    """A spreadsheet keeps "'= as last quarter" as the text "= as last
+    quarter" (a text cell); only a formula cell is refused."""
+    report = reports["mwa"]
+
+    def typed_text(book: Workbook) -> None:
+        for sheet, cell in [("Indicators", "M2"), ("Narrative", "B3")]:
+            book[sheet][cell] = "= as last quarter"
+            book[sheet][cell].data_type = "s"
+
+    import_report_workbook(
+        report, edited(build_report_workbook(report), cells(FILLED), typed_text), by=bob
+    )
+    assert value(report, "C1").comment == "= as last quarter"
+    report.refresh_from_db()
+    assert report.difficulties == "= as last quarter"
 
 
 @pytest.mark.parametrize(
