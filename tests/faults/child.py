@@ -4,7 +4,8 @@
     python tests/faults/child.py [--pause-at-write N | --pause-before-commit] OPERATION ARGS…
 
 Markers on standard output: `@started` just before the operation, `@writing`
-at its first write, `@inside` when it pauses (then it sleeps until killed),
+at its first write (`@replacing` and `@replaced` around a restore's
+replacement of the database, which is not Django's SQL), `@inside` when it pauses (then it sleeps until killed),
 `@outside SQL` for a write made outside any transaction, `@done` after it.
 The database is the one DATABASE_URL names, as for manage.py."""
 
@@ -68,6 +69,19 @@ def run(operation: str, args: list[str]) -> None:
                 upload,
                 by=User.objects.get(username=username),
             )
+    elif operation == "restore":
+        from nap1325 import backup
+
+        replace = backup._restore_database
+
+        def replace_and_say(dump: Path) -> None:
+            say("@replacing")  # the database is about to be replaced
+            replace(dump)
+            say("@replaced")
+
+        backup._restore_database = replace_and_say
+        (archive,) = args
+        backup.restore_backup(archive)
     else:
         raise SystemExit(f"unknown operation {operation}")
 

@@ -91,8 +91,17 @@ def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) ->
 class Child:
     """A running child.py: `wait_for` a marker, `kill` it, or let it `finish`."""
 
-    def __init__(self, shared: SharedDatabase, *operation: str, pause: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        shared: SharedDatabase,
+        *operation: str,
+        pause: tuple[str, ...] = (),
+        group: bool = False,
+    ):
+        """`group`: the child and the programs it starts (pg_restore) are
+        killed together, as a power cut would."""
         self.errors = shared.folder / f"child-{time.monotonic_ns()}.err"
+        self.group = group
         with self.errors.open("wb") as errors:
             self.process = subprocess.Popen(
                 [sys.executable, str(CHILD), *pause, *operation],
@@ -100,6 +109,7 @@ class Child:
                 stderr=errors,
                 env=shared.environment(),
                 cwd=ROOT,
+                start_new_session=group,
             )
         self.output = ""
         self._buffer = b""
@@ -135,20 +145,32 @@ class Child:
         self.process.communicate(timeout=30)
         pytest.fail(f"no {marker}: {self.output}\n{self.errors.read_text()[-3000:]}")
 
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+    def kill(self, *, may_have_ended: bool = False) -> None:
+        """SIGKILL; `may_have_ended`: a child that had already succeeded is
+        accepted (a kill timed at random may come after the end)."""
+        try:
+            if self.group:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            else:
+                self.process.send_signal(signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait(timeout=30)
         assert self.process.stdout is not None
         self.process.stdout.close()
-        assert self.process.returncode == -signal.SIGKILL
+        ended = may_have_ended and self.process.returncode == 0
+        assert ended or self.process.returncode == -signal.SIGKILL, self.process.returncode
 
-    def finish(self, timeout: float = 120) -> str:
-        """Let it run to the end; its output, once it succeeded."""
+    def finish(self, timeout: float = 120, *, outside: bool = False) -> str:
+        """Let it run to the end; its output, once it succeeded. `outside`:
+        writes outside a transaction are expected (a restore's audit entry,
+        written once the data is back)."""
         assert self.process.stdout is not None
         rest, _ = self.process.communicate(timeout=timeout)
         self.output += (self._buffer + rest).decode()
         assert self.process.returncode == 0, self.output + self.errors.read_text()[-3000:]
-        assert "@done" in self.output and "@outside" not in self.output, self.output
+        assert "@done" in self.output, self.output
+        assert outside or "@outside" not in self.output, self.output
         return self.output
 
 

@@ -153,3 +153,67 @@ def test_a_submission_and_a_validation_killed_change_no_status(
         .order_by("pk")
         .values_list("action", flat=True)
     ) == ["submission.submit", "submission.validate"]
+
+
+def media_files(media: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(media)): p.read_bytes() for p in media.rglob("*") if p.is_file()}
+
+
+def without_restore_entry(rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The rows, but for the audit entry a finished restore adds after the data."""
+    audit = [row for row in rows["nap1325_auditentry"] if "backup.restore" not in row]
+    return {**rows, "nap1325_auditentry": audit}
+
+
+def test_a_restore_killed_at_random_moments_leaves_the_old_data_or_the_backups(
+    shared: SharedDatabase, xx: Plan, tmp_path: Path
+) -> None:
+    """A restore and the programs it runs (pg_restore) killed together, as by
+    a power cut, at random moments from the start of the database's
+    replacement to a little after its end (where the uploaded files are
+    swapped): the data is then either as it was or the backup's, whole,
+    never a mix; the uploaded files the old ones or the backup's; and the
+    restore run again succeeds."""
+    media = shared.folder / "media"
+    (media / "evidence").mkdir(parents=True)
+    (media / "evidence" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
+    shared.push()
+    Child(shared, "manage", "backup", str(tmp_path / "backups")).finish()
+    [archive] = (tmp_path / "backups").glob("nap1325-backup-*.tar.gz")
+    saved, saved_files = shared.everything(), media_files(media)
+
+    def a_bad_day() -> tuple[dict[str, list[str]], dict[str, bytes]]:
+        Plan.objects.filter(key=xx.key).delete()
+        (media / "evidence" / "minutes.pdf").unlink(missing_ok=True)
+        (media / "stray.txt").write_text("not in the backup")
+        shared.push()
+        return without_restore_entry(shared.everything()), media_files(media)
+
+    # One whole restore, its replacement of the database timed.
+    a_bad_day()
+    child = Child(shared, "restore", str(archive), group=True)
+    replacing = child.wait_for("@replacing")
+    took = child.wait_for("@replaced") - replacing
+    child.finish(outside=True)
+    assert without_restore_entry(shared.everything()) == saved
+    assert media_files(media) == saved_files
+
+    seed = random.randrange(1_000_000)
+    chance = random.Random(seed)
+    outcomes = []
+    for _trial in range(4):
+        damaged, damaged_files = a_bad_day()
+        child = Child(shared, "restore", str(archive), group=True)
+        child.wait_for("@replacing")
+        time.sleep(chance.uniform(0, 1.5 * took))
+        child.kill(may_have_ended=True)
+        state = without_restore_entry(shared.everything())
+        outcomes.append("old" if state == damaged else "restored")
+        assert state in (damaged, saved), f"seed {seed}: a mix of old and restored data"
+        # Between the two renames of the swap, the files are beside it.
+        swapping = not media.exists() and any(shared.folder.glob(".media-old-*"))
+        assert swapping or media_files(media) in (damaged_files, saved_files), f"seed {seed}"
+
+    Child(shared, "restore", str(archive)).finish(outside=True)
+    assert without_restore_entry(shared.everything()) == saved, outcomes
+    assert media_files(media) == saved_files
