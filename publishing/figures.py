@@ -183,9 +183,13 @@ def regions_of(plan: Plan, span: Span | None = None) -> dict[str, Place]:
     return {place.code: place for place in regions.order_by("code")}
 
 
-def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[Row]:
+def figures(
+    scope: Scope, reading: Reading, *, breakdowns: bool = True, places: bool = True
+) -> list[Row]:
     """Every indicator of the scope: progress against the year's target and,
-    with `breakdowns`, its figures by each of its dimensions and by region."""
+    with `breakdowns`, its figures by each of its dimensions and by region.
+    Without `places` (no map to draw), the regions are read only where the
+    public's small-cell protection needs them: a sensitive indicator's."""
     indicators = scope.indicators()
     units = scope.units()
     progress = progress_rows(
@@ -203,10 +207,11 @@ def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[
             additive, reading.span, BY_CELL, include_submitted=reading.include_submitted,
             units=units,
         )  # fmt: skip
+        mapped = [i for i in additive if places or (reading.public and i.sensitive)]
         by_place = aggregates_by(
-            additive, reading.span, BY_PLACE, include_submitted=reading.include_submitted,
+            mapped, reading.span, BY_PLACE, include_submitted=reading.include_submitted,
             units=units,
-        )  # fmt: skip
+        ) if mapped else {}  # fmt: skip
         # The map of the period's last day: a cercle moved by a reform counts
         # in the region it belonged to then.
         parents = parents_on(scope.plan.country, reading.span.last_day())
@@ -216,7 +221,8 @@ def figures(scope: Scope, reading: Reading, *, breakdowns: bool = True) -> list[
             if indicator.pk not in cells:
                 continue
             row.breakdowns = breakdowns_of(indicator, cells[indicator.pk], place_names)
-            row.places = places_of(indicator, row, by_place[indicator.pk], parents)
+            if indicator.pk in by_place:
+                row.places = places_of(indicator, row, by_place[indicator.pk], parents)
     if reading.public:
         for row in rows:
             if not row.indicator.sensitive:

@@ -16,8 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from actors.models import Institution, ReportingUnit
+from nap1325.tables import HIDDEN
 from places.models import Place
 from plans.models import Indicator, Plan
+from publishing import iptt
 from publishing.iptt import iptt_table, plan_to_date
 from publishing.models import Publication
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
@@ -210,3 +212,39 @@ def test_the_plan_to_date_stops_at_the_first_year_not_shown(xx: Plan) -> None:
     assert plan_to_date(xx, [2020, 2021, 2023]) == (2020, 2021)  # 2023 never joins 2021
     assert plan_to_date(xx, [2021, 2022]) is None  # the first year is not shown
     assert plan_to_date(xx, list(xx.years)) == (2020, 2024)
+
+
+def test_the_table_reads_no_map_and_still_hides_what_the_maps_hide(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The IPTT draws no map, so it reads the regions only where the public's
+    protection needs them (sensitive indicators): the table is the same as
+    when every indicator's regions are read."""
+    plan = world["plan"]
+    Publication.objects.create(plan=plan, year=2021, kind="data")
+    north, south = Place.objects.get(code="XX-N"), Place.objects.get(code="XX-S")
+    ReportingUnit.objects.filter(institution__key="mwa").update(place=north)
+    ReportingUnit.objects.filter(institution__key="ngo").update(place=south)
+    # A small count in one region only: the network's two cases of Q2.
+    ngo_q2 = Submission.objects.get(unit__institution__key="ngo", period__quarter=2)
+    cases = Indicator.objects.get(plan=plan, key="A.2.I1")
+    for cell, value in (("", 2), ("sex:female", 1), ("sex:male", 1)):
+        IndicatorValue.objects.create(submission=ngo_q2, indicator=cases, cell=cell, value=D(value))
+
+    def lines(table: Any) -> list[tuple[str, str, list[Any]]]:
+        return [(line.indicator.key, line.key, line.cells) for line in table.lines]
+
+    def read_all() -> tuple[list[Any], list[Any], int]:
+        """The public table, the TMU's, and the queries of the TMU's."""
+        public = lines(iptt_table(plan, public=True))
+        with CaptureQueriesContext(connection) as queries:
+            private = lines(iptt_table(plan, public=False))
+        return public, private, len(queries.captured_queries)
+
+    lean = read_all()
+    every_map = iptt.figures
+    monkeypatch.setattr(iptt, "figures", lambda scope, reading, **_: every_map(scope, reading))
+    full = read_all()
+    assert lean[:2] == full[:2]
+    assert any(cell is HIDDEN for _key, line, cells in lean[0] if line for cell in cells)
+    assert lean[2] < full[2]  # the TMU's table reads no region at all
