@@ -214,7 +214,7 @@ def figures(
         ) if mapped else {}  # fmt: skip
         # The map of the period's last day: a cercle moved by a reform counts
         # in the region it belonged to then.
-        parents = parents_on(scope.plan.country, reading.span.last_day())
+        parents = parents_on(scope.plan.country, reading.span.last_day()) if mapped else {}
         place_names = names_of_places(scope.plan.country)
         for row in rows:
             indicator = row.indicator
