@@ -16,6 +16,7 @@ from django.db import connection
 
 from nap1325.models import AuditEntry
 from plans.models import Plan
+from tests.support import files_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,10 +26,6 @@ def everything() -> str:
     out = io.StringIO()
     call_command("dumpdata", "--exclude=sessions", stdout=out)
     return out.getvalue()
-
-
-def files(media: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(media)): p.read_bytes() for p in media.rglob("*") if p.is_file()}
 
 
 def test_a_backup_restored_gives_back_identical_data_and_files(
@@ -43,7 +40,7 @@ def test_a_backup_restored_gives_back_identical_data_and_files(
     media = Path(settings.MEDIA_ROOT)
     (media / "evidence" / "2021").mkdir(parents=True)
     (media / "evidence" / "2021" / "minutes.pdf").write_bytes(b"%PDF-1.4 minutes")
-    before, before_files = everything(), files(media)
+    before, before_files = everything(), files_in(media)
 
     out = io.StringIO()
     call_command("backup", str(tmp_path / "backups"), stdout=out)
@@ -62,7 +59,7 @@ def test_a_backup_restored_gives_back_identical_data_and_files(
     restored = AuditEntry.objects.get(action="backup.restore")
     restored.delete()  # the restore is recorded; the rest is as it was
     assert everything() == before
-    assert files(media) == before_files
+    assert files_in(media) == before_files
     assert Plan.objects.filter(key="xx-2020-2024").exists()
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from collection.xlsform import xform_of
@@ -24,16 +23,11 @@ from tests.collection.test_kobo_import import (
     upload,
     written,
 )
+from tests.support import logged_in
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_fatou_finds_the_mobile_route_on_her_report(mali_report: Submission, fatou: User) -> None:

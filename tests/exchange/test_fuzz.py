@@ -9,23 +9,18 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from exchange import dhis2
 from exchange.mapping import MappingInvalid, read_mapping
 from reporting.models import IndicatorValue
 from tests.exchange.conftest import MAPPING
+from tests.support import fuzzing
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzzing(60)
 TEXT = st.text(max_size=14)
 VALUE = st.fixed_dictionaries(
     {},

@@ -5,8 +5,9 @@
 
 Markers on standard output: `@started` just before the operation, `@writing`
 at its first write (`@replacing` and `@replaced` around a restore's
-replacement of the database, which is not Django's SQL), `@inside` when it pauses (then it sleeps until killed),
-`@outside SQL` for a write made outside any transaction, `@done` after it.
+replacement of the database, which is not Django's SQL), `@inside` when it
+pauses (then it sleeps until killed), `@outside SQL` for a write made outside
+any transaction, `@done` after it.
 The database is the one DATABASE_URL names, as for manage.py."""
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from reporting.models import IndicatorValue, ReportingPeriod, Submission, Submis
 from reporting.workbook import build_report_workbook, import_report_workbook
 from tests.conftest import MALI_PLAN
 from tests.faults.conftest import Child, SharedDatabase, changed_tables
+from tests.support import files_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -155,10 +156,6 @@ def test_a_submission_and_a_validation_killed_change_no_status(
     ) == ["submission.submit", "submission.validate"]
 
 
-def media_files(media: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(media)): p.read_bytes() for p in media.rglob("*") if p.is_file()}
-
-
 def without_restore_entry(rows: dict[str, list[str]]) -> dict[str, list[str]]:
     """The rows, but for the audit entry a finished restore adds after the data."""
     audit = [row for row in rows["nap1325_auditentry"] if "backup.restore" not in row]
@@ -180,14 +177,14 @@ def test_a_restore_killed_at_random_moments_leaves_the_old_data_or_the_backups(
     shared.push()
     Child(shared, "manage", "backup", str(tmp_path / "backups")).finish()
     [archive] = (tmp_path / "backups").glob("nap1325-backup-*.tar.gz")
-    saved, saved_files = shared.everything(), media_files(media)
+    saved, saved_files = shared.everything(), files_in(media)
 
     def a_bad_day() -> tuple[dict[str, list[str]], dict[str, bytes]]:
         Plan.objects.filter(key=xx.key).delete()
         (media / "evidence" / "minutes.pdf").unlink(missing_ok=True)
         (media / "stray.txt").write_text("not in the backup")
         shared.push()
-        return without_restore_entry(shared.everything()), media_files(media)
+        return without_restore_entry(shared.everything()), files_in(media)
 
     # One whole restore, its replacement of the database timed.
     a_bad_day()
@@ -196,7 +193,7 @@ def test_a_restore_killed_at_random_moments_leaves_the_old_data_or_the_backups(
     took = child.wait_for("@replaced") - replacing
     child.finish(outside=True)
     assert without_restore_entry(shared.everything()) == saved
-    assert media_files(media) == saved_files
+    assert files_in(media) == saved_files
 
     seed = random.randrange(1_000_000)
     chance = random.Random(seed)
@@ -212,8 +209,8 @@ def test_a_restore_killed_at_random_moments_leaves_the_old_data_or_the_backups(
         assert state in (damaged, saved), f"seed {seed}: a mix of old and restored data"
         # Between the two renames of the swap, the files are beside it.
         swapping = not media.exists() and any(shared.folder.glob(".media-old-*"))
-        assert swapping or media_files(media) in (damaged_files, saved_files), f"seed {seed}"
+        assert swapping or files_in(media) in (damaged_files, saved_files), f"seed {seed}"
 
     Child(shared, "restore", str(archive)).finish(outside=True)
     assert without_restore_entry(shared.everything()) == saved, outcomes
-    assert media_files(media) == saved_files
+    assert files_in(media) == saved_files

@@ -31,6 +31,7 @@ from governance.models import Meeting
 from nap1325.models import AuditEntry
 from plans.models import Plan
 from publishing.briefing import briefing
+from tests.support import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,6 @@ def sc(mali: Plan) -> Body:
 
 def member(body: Body, institution: str) -> BodyMembership:
     return body.memberships.get(institution__key=institution)
-
-
-def as_user(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def meeting_post(nmc: Body, held_on: date, rows: list[tuple[BodyMembership, str, str]]) -> dict:
@@ -87,7 +82,7 @@ def test_the_tmu_records_a_quarter_s_nmc_meeting_and_two_recommendations(
 ) -> None:
     """The issue's "done when", through the site."""
     assert meetings_held(mali, Span.quarter(2021, 1)) == 0
-    client = as_user(alice)
+    client = logged_in(alice)
     rows = [
         (member(nmc, "mpfef"), "Aminata Traoré", "female"),
         (member(nmc, "mj"), "Moussa Keïta", "male"),
@@ -173,7 +168,7 @@ def test_pages_speak_french_and_english(
         by=alice,
     )  # fmt: skip
     text = {"fr": "Le texte", "en": "The text"}[language]
-    client = as_user(alice)
+    client = logged_in(alice)
     for url, shown in [
         (f"/{language}/plans/{mali.key}/meetings/?year=2021", name),
         (f"/{language}/plans/{mali.key}/meetings/{meeting.uuid}/", name),
@@ -194,7 +189,7 @@ def test_only_the_tmu_records_meetings(mali: Plan, nmc: Body, bob: Any) -> None:
     data = meeting_post(nmc, Q1_2021, [(member(nmc, "mpfef"), "", "female")])
     url = reverse("meeting_new", args=[mali.key])
     assert Client().post(url, data).status_code == 302  # to the login page
-    assert as_user(bob).post(url, data).status_code == 403
+    assert logged_in(bob).post(url, data).status_code == 403
     focal = type(bob).objects.create_user("focal")
     from actors.models import ReportingUnit
 
@@ -205,8 +200,8 @@ def test_only_the_tmu_records_meetings(mali: Plan, nmc: Body, bob: Any) -> None:
     reader = type(bob).objects.create_user("reader")
     RoleAssignment.objects.create(user=reader, role=Role.READER)
     for user in (focal, reader):
-        assert as_user(user).post(url, data).status_code == 403
-        assert as_user(user).get(url).status_code == 403
+        assert logged_in(user).post(url, data).status_code == 403
+        assert logged_in(user).get(url).status_code == 403
     with pytest.raises(PermissionDenied):
         record_meeting(mali, MeetingInput(nmc, Q1_2021), by=bob)
     assert not Meeting.objects.exists()
@@ -218,10 +213,10 @@ def test_the_tmu_changes_a_meeting_and_the_change_is_audited(
 ) -> None:
     meeting = record_meeting(mali, MeetingInput(nmc, Q1_2021, place="Bamako"), by=alice)
     url = reverse("meeting_edit", args=[mali.key, meeting.uuid])
-    assert as_user(bob).get(url).status_code == 403
-    assert as_user(alice).get(url).status_code == 200
+    assert logged_in(bob).get(url).status_code == 403
+    assert logged_in(alice).get(url).status_code == 200
     data = meeting_post(nmc, date(2021, 2, 11), [(member(nmc, "mj"), "", "male")])
-    assert as_user(alice).post(url, data).status_code == 302
+    assert logged_in(alice).post(url, data).status_code == 302
     meeting.refresh_from_db()
     assert meeting.held_on == date(2021, 2, 11) and meeting.attendance.count() == 1
     change = AuditEntry.objects.get(action="meeting.change")
@@ -236,7 +231,7 @@ def test_attendance_by_a_member_of_another_body_is_refused(
     mali: Plan, nmc: Body, sc: Body, alice: Any
 ) -> None:
     data = meeting_post(nmc, Q1_2021, [(member(sc, "un-women"), "", "female")])
-    response = as_user(alice).post(reverse("meeting_new", args=[mali.key]), data)
+    response = logged_in(alice).post(reverse("meeting_new", args=[mali.key]), data)
     assert response.status_code == 200
     assert "is not a member of" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -282,7 +277,7 @@ def test_bad_meeting_input_is_refused_on_the_page(
     mali: Plan, nmc: Body, alice: Any, change: dict, field: str, words: str
 ) -> None:
     data = meeting_post(nmc, Q1_2021, [(member(nmc, "mpfef"), "", "female")]) | change
-    response = as_user(alice).post(reverse("meeting_new", args=[mali.key]), data)
+    response = logged_in(alice).post(reverse("meeting_new", args=[mali.key]), data)
     assert response.status_code == 200
     assert words in response.content.decode()
     assert not Meeting.objects.exists()
@@ -326,7 +321,7 @@ def test_minutes_files_are_checked_and_only_for_accounts(mali: Plan, nmc: Body, 
     assert "compte" not in stored  # stored under a random name
     url = reverse("meeting_minutes", args=[mali.key, meeting.uuid])
     assert "/accounts/login/" in Client().get(url)["Location"]
-    response = as_user(alice).get(url)
+    response = logged_in(alice).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == "Procès-verbal".encode()  # type: ignore[attr-defined]
     assert "attachment" in response["Content-Disposition"]

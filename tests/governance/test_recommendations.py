@@ -29,6 +29,7 @@ from nap1325.models import AuditEntry
 from nap1325.tables import Table
 from plans.models import Plan
 from publishing.annual import governance
+from tests.support import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,6 @@ def recommend(mali: Plan, held: Meeting, mj: Institution, alice: Any, **change: 
     for name, value in change.items():
         setattr(data, name, value)
     return add_recommendation(mali, data, by=alice)
-
-
-def as_user(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_recommendation_is_recorded_open_and_audited(
@@ -163,8 +158,8 @@ def test_only_the_tmu_records_recommendations_and_follow_up(
         update_recommendation(recommendation, status="done", note="x", by=bob)
     new = reverse("recommendation_new", args=[mali.key])
     follow = reverse("recommendation_update", args=[mali.key, recommendation.uuid])
-    assert as_user(bob).get(new).status_code == 403
-    assert as_user(bob).post(follow, {"status": "done", "note": "x"}).status_code == 403
+    assert logged_in(bob).get(new).status_code == 403
+    assert logged_in(bob).post(follow, {"status": "done", "note": "x"}).status_code == 403
     assert "/accounts/login/" in Client().post(follow, {"status": "done"})["Location"]
     recommendation.refresh_from_db()
     assert recommendation.status == "open"
@@ -179,9 +174,9 @@ def test_the_follow_up_form_records_status_and_evidence(
 ) -> None:
     recommendation = recommend(mali, meeting, mj, alice)
     follow = reverse("recommendation_update", args=[mali.key, recommendation.uuid])
-    response = as_user(alice).post(follow, {"status": "done"}, follow=True)
+    response = logged_in(alice).post(follow, {"status": "done"}, follow=True)
     assert "Say what shows it is done" in response.content.decode()
-    as_user(alice).post(
+    logged_in(alice).post(
         follow, {"status": "done", "note": "Published",
                  "evidence": SimpleUploadedFile("proof.txt", b"the report")},
     )  # fmt: skip
@@ -190,7 +185,7 @@ def test_the_follow_up_form_records_status_and_evidence(
     update = recommendation.updates.get()
     url = reverse("recommendation_evidence", args=[mali.key, recommendation.uuid, update.pk])
     assert "/accounts/login/" in Client().get(url)["Location"]
-    response = as_user(alice).get(url)
+    response = logged_in(alice).get(url)
     assert b"".join(response.streaming_content) == b"the report"  # type: ignore[attr-defined]
     page = Client().get(reverse("recommendation", args=[mali.key, recommendation.uuid]))
     assert "Published" in page.content.decode()
@@ -199,7 +194,7 @@ def test_the_follow_up_form_records_status_and_evidence(
 def test_the_form_refuses_bad_input_on_the_field(
     mali: Plan, meeting: Meeting, mj: Institution, alice: Any
 ) -> None:
-    response = as_user(alice).post(
+    response = logged_in(alice).post(
         reverse("recommendation_new", args=[mali.key]),
         {"source": "evaluation", "text_fr": "Agir", "owner": mj.pk, "due_on": "2021-06-30"},
     )
@@ -237,6 +232,6 @@ def test_recommendations_implemented_by_year_due(
         (2021, 5, 2, 1, 1, 1, 2), (2022, 1, 0, 0, 1, 0, 0),
     ]  # fmt: skip
     assert [r.rate for r in rows] == [50, 0]  # 2 done of 4 not dropped; 0 of 1
-    page = as_user(alice).get(reverse("recommendations", args=[mali.key])).content.decode()
+    page = logged_in(alice).get(reverse("recommendations", args=[mali.key])).content.decode()
     section = page[page.index('id="implementation"') : page.index('id="all"')]
     assert ">2021<" in section and ">50<" in section

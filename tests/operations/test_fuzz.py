@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -23,18 +23,13 @@ from reporting.actions import open_period
 from reporting.models import IndicatorValue, ReportingPeriod, Submission
 from reporting.workbook import build_report_workbook, import_report_workbook
 from tests.reporting.conftest import period, units
+from tests.support import fuzzing
 
 __all__ = ["period", "units"]  # the reporting cast, as fixtures
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzzing(15)
 # What a spreadsheet can hold (openpyxl refuses control characters on writing).
 PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"))
 BUILT: dict[tuple[str, int], bytes] = {}  # each workbook built once per test

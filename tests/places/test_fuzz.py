@@ -10,22 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from places.loading import BoundariesInvalid, load_boundaries
 from places.models import Place
 from tests.places.test_geography import MAPPING, REGIONS, feature, square
+from tests.support import fuzzing
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzzing(60)
 NUMBER = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-1000, 1000)
 POSITION = st.lists(NUMBER, min_size=0, max_size=3)
 RING = st.lists(POSITION, max_size=6)

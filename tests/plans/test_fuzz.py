@@ -10,23 +10,18 @@ from typing import Any
 import pytest
 import yaml
 from django.apps import apps
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from plans.loading import load_plan
 from plans.models import Plan
 from plans.planfile import PlanFileInvalid, read_plan_bytes, read_plan_text
 from tests.conftest import SMALL_PLAN
+from tests.support import fuzzing
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzzing(40)
 SOURCE = yaml.safe_load(SMALL_PLAN.read_text(encoding="utf-8"))
 SCALAR = (
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)

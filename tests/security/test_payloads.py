@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from actors.models import Body, Institution, ReportingUnit
+from governance.models import SeatBody
 from operations.actions import adopt, create_operational_plan
 from operations.models import OperationalPlan
 from plans.loading import load_plan
@@ -38,6 +39,7 @@ from reporting.entries import field_name
 from reporting.models import ReportingPeriod, Submission
 from reporting.workbook import build_report_workbook
 from tests.reporting.conftest import focal_point, form_data
+from tests.support import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +106,6 @@ def main_text(response: Any) -> str:
     """What a refused form says (its page's main part), for a failing assertion."""
     tree = lxml.html.fromstring(response.content.decode())
     return " ".join(" ".join(tree.xpath("//main//text()")).split())
-
-
-def logged_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- the input paths ------------------------------------------------------------------
@@ -298,10 +294,7 @@ def through_the_observatory_form(world: dict[str, Any]) -> Shown:
     """The TMU adds a figure to the observatory, with the payload as its
     source, page, quote and note."""
     call_command("loadobservatory", stdout=io.StringIO())
-    government = world["tmu"].get("/en/observatory/add/")
-    assert government.status_code == 200
-    from governance.models import SeatBody
-
+    assert world["tmu"].get("/en/observatory/add/").status_code == 200
     data = {
         "body": SeatBody.objects.get(key="government").pk, "observed_on": "2024-07-01",
         "precision": "month", "election": "", "women": "8", "men": "", "total": "28",
@@ -354,15 +347,13 @@ def world(
     adopt(costed, by=alice)
     draft = create_operational_plan(costed.plan, year=2021, by=alice)
     open_period(period, by=alice)
-    tmu = Client()
-    tmu.force_login(alice)
     return {
         "small_plan": small_plan,
         "plan": period.plan,
         "report": Submission.objects.get(period=period, unit=units["mwa"]),
         "draft": draft,
         "alice": alice,
-        "tmu": tmu,
+        "tmu": logged_in(alice),
     }
 
 
